@@ -1,0 +1,43 @@
+"""Reader comments and article sharing for news sites: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def package_resource(name: str) -> Path:
+    """A folder shipped with the package (`migrations`, `embed`), in a wheel or a checkout."""
+    inside = Path(__file__).parent / name
+    return inside if inside.exists() else Path(__file__).parent.parent / name
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, then one blueprint per feature."""
+    instance = os.environ.get("COMMENTS_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=os.path.abspath(instance), instance_relative_config=True)
+
+    from comments import config, database
+    from comments.extensions import api, db, limiter, migrate
+
+    config.load_config(app, test_config)
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(package_resource("migrations")))
+    limiter.init_app(app)
+    api.init_app(app)
+
+    from comments import models  # noqa: F401 - register the tables on the metadata
+    from comments.web import comments, counts, errors, feeds, headers, health, proxies
+
+    proxies.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+    api.register_blueprint(comments.bp)
+    api.register_blueprint(counts.bp)
+    api.register_blueprint(feeds.bp)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,29 @@
+"""The `comments` command: serve, migrate, manage sites and everything else an operator runs."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from comments import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """Reader comments and article sharing for news sites."""
+
+
+def _register() -> None:
+    from comments.cli import demo, serve, sites
+
+    main.add_command(serve.serve)
+    main.add_command(sites.sites)
+    main.add_command(demo.demo)
+
+
+_register()

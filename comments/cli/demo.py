@@ -1,0 +1,35 @@
+"""`comments demo`: migrate the local database, make the default site and serve on :5000."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+
+DEMO_BASE = "http://127.0.0.1:5000"
+
+
+@click.command()
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@with_appcontext
+def demo(port: int, workers: int) -> None:
+    """Prepare an install on the embedded SQLite database and serve it with a demo article."""
+    from comments.cli.serve import serve
+    from comments.services.sites import create_site, get_site
+    from comments.errors import SiteNotFound
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        get_site("default")
+    except SiteNotFound:
+        create_site("default", base, name="The Daily Demo",
+                    origins=[f"http://localhost:{port}"])
+        click.echo(f"Created the default site for {base}")
+    click.echo(f"Open {base}/ for the demo article; the API is under {base}/api/v1/")
+    ctx = click.get_current_context()
+    ctx.invoke(serve, bind=(f"127.0.0.1:{port}",), workers=workers, threads=None, timeout=30,
+               access_log=True)

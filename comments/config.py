@@ -1,0 +1,91 @@
+"""Configuration: safe defaults, then an optional file, then `COMMENTS_*` environment variables."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # default: SQLite under the instance folder
+    "SECRET_KEY": None,  # default: generated once and kept in the instance folder
+    "SECRET_KEY_FALLBACKS": [],
+    "TRUSTED_PROXIES": 0,
+    "PUBLIC_URL": None,  # the comments host as readers reach it, for links in mail
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STRATEGY": "moving-window",
+    "SMTP_URL": None,
+    "AKISMET_KEY": None,
+    "AKISMET_TIMEOUT": 3.0,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "JSON_LOGS": False,
+    # flask-smorest / OpenAPI
+    "API_TITLE": "Comments",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill `app.config` from defaults, `COMMENTS_CONFIG`, `COMMENTS_*` and the test overrides."""
+    app.config.update(DEFAULTS)
+    config_file = os.environ.get("COMMENTS_CONFIG")
+    if config_file:
+        app.config.from_pyfile(config_file)
+    app.config.from_prefixed_env(prefix="COMMENTS")
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'comments.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(instance)
+    fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+    if isinstance(fallbacks, str):
+        app.config["SECRET_KEY_FALLBACKS"] = [k for k in fallbacks.split(",") if k]
+    app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
+    if app.config["PUBLIC_URL"]:
+        app.config["PREFERRED_URL_SCHEME"] = app.config["PUBLIC_URL"].split(":", 1)[0]
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https:")
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain `postgresql://` URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret(instance: Path) -> str:
+    """Return the install's secret key, creating it once (mode 0600) on first start."""
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Write aside, then link into place: parallel first starts agree on one key.
+        fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()

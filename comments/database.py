@@ -1,0 +1,84 @@
+"""Database wiring: SQLite pragmas, immediate write transactions, and lock errors as 503."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from comments.extensions import db
+
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+def init_app(app: Flask) -> None:
+    """Tune the engine for the configured database."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # The busy timeout is ours (PRAGMA below); the driver must not wait on its own.
+        options.setdefault("connect_args", {"timeout": 0, "check_same_thread": False})
+    else:
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # We emit BEGIN ourselves (see _on_begin), so the driver must not.
+    dbapi_connection.isolation_level = None
+    busy = 5000
+    try:
+        busy = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    except RuntimeError:
+        pass
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {busy:d}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A write takes the write lock up front, so it waits its turn (busy_timeout) instead of
+    # failing later when a deferred read transaction tries to upgrade.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """Run the block as one write transaction that commits at its end or rolls back."""
+    session: Session = db.session()
+    if _writing.get():  # already inside one: join it
+        yield session
+        return
+    if session.in_transaction():
+        session.commit()  # close any read so the write starts fresh and immediate
+    token = _writing.set(True)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        _writing.reset(token)
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether a database error means "busy, try again" rather than a bug."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(
+        marker in text
+        for marker in ("database is locked", "database table is locked", "lock timeout",
+                       "could not obtain lock", "deadlock detected", "could not serialize")
+    )

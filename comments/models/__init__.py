@@ -1,0 +1,34 @@
+"""The data model: every table the service keeps, as typed SQLAlchemy 2 mappings."""
+
+from comments.models.audit import ModerationEvent
+from comments.models.comment import Comment, CommentStatus, Flag, Vote
+from comments.models.mail import OutboxMessage, Subscription, Suppression
+from comments.models.moderator import ApiToken, Moderator, moderator_sites
+from comments.models.privacy import PrivacyRequest
+from comments.models.requests import IdempotencyKey, QuotaClaim, UsedToken
+from comments.models.rules import Rule
+from comments.models.share import Share
+from comments.models.site import Site
+from comments.models.thread import Thread
+
+__all__ = [
+    "ApiToken",
+    "Comment",
+    "CommentStatus",
+    "Flag",
+    "IdempotencyKey",
+    "Moderator",
+    "ModerationEvent",
+    "OutboxMessage",
+    "PrivacyRequest",
+    "QuotaClaim",
+    "Rule",
+    "Share",
+    "Site",
+    "Subscription",
+    "Suppression",
+    "Thread",
+    "UsedToken",
+    "Vote",
+    "moderator_sites",
+]

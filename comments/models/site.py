@@ -1,0 +1,82 @@
+"""Sites: one publisher's key, base URL, allowed origins and comment policy."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from comments.extensions import db
+from comments.models.types import JSONType, UTCDateTime, utcnow
+
+MODERATION_MODES = ("publish", "hold_all", "hold_first", "hold_until")
+
+
+@dataclass
+class SiteSettings:
+    """A site's policy; every field has the default a fresh site gets."""
+
+    require_author: bool = False
+    require_email: bool = False
+    edit_window: int = 900  # seconds a reader may edit or delete their comment
+    max_depth: int = 5  # nesting shown indented; deeper replies are shown flat
+    close_after_days: int | None = None
+    text_max_length: int = 10_000
+    moderation: str = "publish"  # one of MODERATION_MODES
+    hold_until_approved: int = 1  # for "hold_until": approved comments an author needs
+    hold_links: int | None = 3  # hold comments with this many links or more
+    flag_threshold: int = 3  # distinct readers whose flags send a comment back to the queue
+    min_submit_seconds: int = 3  # faster form submissions are held as bot-like
+    post_limit: str = "5 per minute;30 per hour"
+    edit_limit: str = "20 per minute"
+    vote_limit: str = "30 per minute;300 per hour"
+    flag_limit: str = "10 per minute;50 per hour"
+    share_by_email: bool = False
+    share_limit_per_client: int = 5  # per day, per client address range
+    share_limit_per_sender: int = 5  # per day
+    share_limit_per_recipient: int = 2  # per day
+    share_limit_per_site: int = 500  # per day
+    erase_text: bool = False  # whether erasure removes a reader's text too
+    retention_ip_days: int = 90
+    retention_spam_days: int = 30
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> SiteSettings:
+        """Build settings from stored JSON, ignoring keys this version does not know."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-ready data."""
+        return asdict(self)
+
+
+class Site(db.Model):  # type: ignore[name-defined,misc]
+    """A publisher's site: articles live under `base_url`, embeds run on `allowed_origins`."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    base_url: Mapped[str] = mapped_column(String(500))
+    allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    mail_from: Mapped[str | None] = mapped_column(String(320))
+    settings_data: Mapped[dict[str, Any]] = mapped_column("settings", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def settings(self) -> SiteSettings:
+        """The site's policy with defaults filled in."""
+        return SiteSettings.from_dict(self.settings_data)
+
+    @settings.setter
+    def settings(self, value: SiteSettings) -> None:
+        self.settings_data = value.to_dict()
+
+    def article_url(self, uri: str) -> str:
+        """The absolute URL of the article at `uri` on this site."""
+        return self.base_url.rstrip("/") + uri

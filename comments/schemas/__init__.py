@@ -1,0 +1,1 @@
+"""Marshmallow schemas: what the HTTP edge accepts and documents."""

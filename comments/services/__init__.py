@@ -1,0 +1,1 @@
+"""The rules of the service; each function owns its transaction."""

@@ -1,0 +1,47 @@
+"""Keyed, one-way hashes of client addresses and emails, and opaque avatar seeds."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+
+from flask import current_app
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """An HMAC of `value` under the install's secret, separate per purpose; not reversible."""
+    key = hashlib.sha256(("comments-hash:" + purpose).encode() + _secret()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def address_hash(address: str | None) -> str:
+    """The hash a client address is known by (votes, flags, own-comment checks)."""
+    return keyed_hash("address", address or "unknown")
+
+
+def email_hash(email: str) -> str:
+    """The hash an email address is known by (suppressions, histories, bans)."""
+    return keyed_hash("email", email.strip().lower())
+
+
+def address_range(address: str | None) -> str:
+    """The network a client belongs to for quotas: a /24 for IPv4, a /56 for IPv6."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return "unknown"
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 56
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def avatar_seed(email: str | None, author: str, address: str | None) -> str:
+    """A stable, opaque seed for a generated avatar: never an email or a plain hash of one."""
+    basis = (email or "").strip().lower() or author.strip() or (address or "")
+    return keyed_hash("avatar", basis)[:16]
+
+
+def _secret() -> bytes:
+    return str(current_app.config["SECRET_KEY"]).encode()

@@ -1,0 +1,228 @@
+"""Writing comments: post, edit and delete, each one transaction with its checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from comments.database import write_transaction
+from comments.errors import (
+    BadEditToken,
+    CommentNotFound,
+    EditWindowOver,
+    Invalid,
+    ThreadClosed,
+)
+from comments.extensions import db
+from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models.types import utcnow
+from comments.services import idempotency, pipeline, tokens
+from comments.services.client import Client
+from comments.services.identity import address_hash, avatar_seed, email_hash
+from comments.services.rendering import render
+from comments.services.sites import get_site
+from comments.services.status import change_status, shift_counts
+from comments.services.threads import bump, ensure_thread, is_closed
+from comments.signals import comment_edited, comment_posted
+
+PUBLIC_ON_POST = {CommentStatus.APPROVED: 201}
+
+
+@dataclass
+class Written:
+    """A comment just written, with what its author needs: a fresh edit token."""
+
+    comment: Comment
+    thread: Thread
+    site: Site
+    edit_token: str
+
+
+def post_comment(data: dict[str, Any], client: Client,
+                 idem: idempotency.IdempotentRequest | None = None,
+                 present: Any = None) -> tuple[int, dict[str, Any]]:
+    """Post a comment; returns the HTTP status (201 published, 202 held) and the answer body.
+
+    `present(written)` builds the answer body; with an Idempotency-Key it is stored in the
+    same transaction so that a retry replays it exactly.
+    """
+    try:
+        return _post(data, client, idem, present)
+    except IntegrityError:
+        if idem is None:
+            raise
+        # A parallel request with the same key won the race: answer as it did.
+        db.session.rollback()
+        with write_transaction():
+            stored = idempotency.replay(idem)
+        if stored is None:
+            raise
+        return stored
+
+
+def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequest | None,
+          present: Any) -> tuple[int, dict[str, Any]]:
+    with write_transaction() as session:
+        if idem is not None and (stored := idempotency.replay(idem)) is not None:
+            return stored
+        site = get_site(data["site"])
+        settings = site.settings
+        author, email = _check_identity(data, site)
+        text = data["text"]
+        if len(text) > settings.text_max_length:
+            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
+        thread = ensure_thread(site, data["uri"], data.get("title") or "")
+        if is_closed(site, thread):
+            raise ThreadClosed()
+        parent = _parent(thread, data.get("parent_id"))
+        now = utcnow()
+        comment = Comment(
+            thread_id=thread.id,
+            parent_id=parent.id if parent else None,
+            root_id=(parent.root_id or parent.id) if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            author=author,
+            email=email,
+            website=data.get("website"),
+            text=text,
+            html=render(text),
+            ip_hash=address_hash(client.address),
+            email_hash=email_hash(email) if email else None,
+            avatar_seed=avatar_seed(email, author, client.address),
+            notify_replies=bool(data.get("notify_replies") and email),
+            created_at=now,
+            status=CommentStatus.PENDING,
+            reasons=[],
+            likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
+        )
+        verdict = pipeline.run(pipeline.Submission(site, thread, comment, client, data))
+        comment.status = verdict.status
+        comment.reasons = verdict.reasons
+        comment.status_changed_at = now
+        session.add(comment)
+        shift_counts(thread, comment.status, +1)
+        thread.last_comment_at = now
+        if comment.status == CommentStatus.APPROVED:
+            bump(thread)
+        session.flush()
+        if comment.status != CommentStatus.APPROVED:
+            from comments.services import audit
+
+            audit.record("held" if comment.status == CommentStatus.PENDING else comment.status,
+                         actor="system", site_id=site.id, comment=comment,
+                         after={"status": comment.status}, note="; ".join(verdict.reasons))
+        comment_posted.send(comment, thread=thread, site=site, data=data, client=client)
+        written = Written(comment, thread, site, edit_token(comment))
+        status = 201 if comment.status == CommentStatus.APPROVED else 202
+        body = present(written) if present else {"id": comment.id}
+        if idem is not None:
+            idempotency.remember(idem, status, body)
+        return status, body
+
+
+def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Written:
+    """Replace a comment's text within the edit window; the old token stops working."""
+    with write_transaction():
+        comment, thread, site = _authorised(comment_id, token)
+        settings = site.settings
+        if len(text) > settings.text_max_length:
+            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
+        before_text = comment.text
+        comment.text = text
+        comment.html = render(text)
+        comment.edited_at = utcnow()
+        comment.version = comment.version + 1
+        verdict = pipeline.run(
+            pipeline.Submission(site, thread, comment, client, {"text": text}, editing=True)
+        )
+        if verdict.status != CommentStatus.APPROVED and comment.status == CommentStatus.APPROVED:
+            change_status(comment, thread, site, verdict.status, actor="system",
+                          note="held after edit: " + "; ".join(verdict.reasons),
+                          reasons=verdict.reasons)
+        bump(thread)
+        db.session.flush()
+        comment_edited.send(comment, thread=thread, site=site, before_text=before_text)
+        return Written(comment, thread, site, edit_token(comment))
+
+
+def delete_comment(comment_id: int, token: str) -> None:
+    """Delete a comment within the edit window; it stays as a placeholder if it has replies."""
+    with write_transaction():
+        comment, thread, site = _authorised(comment_id, token)
+        comment.version = comment.version + 1
+        change_status(comment, thread, site, CommentStatus.DELETED, actor="reader",
+                      note="deleted by its author")
+
+
+def edit_token(comment: Comment) -> str:
+    """A token for editing this version of the comment."""
+    return tokens.sign("edit", {"c": comment.id, "v": comment.version})
+
+
+def edit_deadline(comment: Comment, site: Site) -> Any:
+    """Until when the author may edit or delete the comment."""
+    return comment.created_at + timedelta(seconds=site.settings.edit_window)
+
+
+def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
+    row = db.session.execute(
+        select(Comment, Thread, Site)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Site, Site.id == Thread.site_id)
+        .where(Comment.id == comment_id)
+    ).first()
+    if row is None:
+        raise CommentNotFound()
+    comment, thread, site = row
+    window = site.settings.edit_window
+    try:
+        payload = tokens.unsign("edit", token, max_age=max(window, 1))
+    except tokens.InvalidToken as error:
+        if "expired" in str(error).lower() or "age" in str(error).lower():
+            raise EditWindowOver() from error
+        raise BadEditToken() from error
+    if not isinstance(payload, dict) or payload.get("c") != comment.id:
+        raise BadEditToken()
+    if payload.get("v") != comment.version or comment.status not in (
+        CommentStatus.APPROVED, CommentStatus.PENDING
+    ):
+        raise BadEditToken("This token is for an earlier version of the comment.")
+    if utcnow() > edit_deadline(comment, site):
+        raise EditWindowOver()
+    return comment, thread, site
+
+
+def _check_identity(data: dict[str, Any], site: Site) -> tuple[str, str | None]:
+    settings = site.settings
+    author = " ".join((data.get("author") or "").split())
+    email_in = (data.get("email") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if settings.require_author and not author:
+        errors["author"] = ["A name is required on this site."]
+    email: str | None = None
+    if email_in:
+        try:
+            email = validate_email(email_in, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            errors["email"] = [str(error)]
+    elif settings.require_email:
+        errors["email"] = ["An email address is required on this site."]
+    if errors:
+        raise Invalid(errors=errors)
+    return author, email
+
+
+def _parent(thread: Thread, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Comment, parent_id)
+    if parent is None or parent.thread_id != thread.id:
+        raise Invalid(errors={"parent_id": ["Not a comment of this thread."]})
+    if parent.status != CommentStatus.APPROVED:
+        raise Invalid(errors={"parent_id": ["This comment cannot be replied to."]})
+    return parent

@@ -1,0 +1,88 @@
+"""Readers' reactions to comments: votes (one per reader) and flags."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from comments.database import write_transaction
+from comments.errors import CommentNotFound, OwnComment
+from comments.extensions import db
+from comments.models import Comment, CommentStatus, Flag, Site, Thread, Vote
+from comments.services.client import Client
+from comments.services.identity import address_hash, keyed_hash
+from comments.services.sql import insert_ignoring_conflicts
+from comments.services.status import change_status
+from comments.services.threads import bump
+
+
+def _visible(comment_id: int) -> tuple[Comment, Thread, Site]:
+    row = db.session.execute(
+        select(Comment, Thread, Site)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Site, Site.id == Thread.site_id)
+        .where(Comment.id == comment_id, Comment.status == CommentStatus.APPROVED)
+    ).first()
+    if row is None:
+        raise CommentNotFound()
+    return row[0], row[1], row[2]
+
+
+def vote(comment_id: int, value: int, client: Client) -> tuple[int, int]:
+    """Record the reader's vote (a second vote replaces the first); returns (likes, dislikes)."""
+    with write_transaction():
+        comment, thread, _site = _visible(comment_id)
+        voter = address_hash(client.address)
+        if comment.ip_hash and comment.ip_hash == voter:
+            raise OwnComment()
+        inserted = insert_ignoring_conflicts(
+            Vote, {"comment_id": comment.id, "voter_hash": voter, "value": value},
+            ["comment_id", "voter_hash"],
+        )
+        if inserted:
+            _add(comment.id, value, +1)
+        else:
+            existing = db.session.execute(
+                select(Vote).where(Vote.comment_id == comment.id, Vote.voter_hash == voter)
+                .with_for_update()
+            ).scalar_one()
+            if existing.value != value:
+                _add(comment.id, existing.value, -1)
+                _add(comment.id, value, +1)
+                existing.value = value
+        bump(thread)
+        db.session.flush()
+        db.session.refresh(comment)
+        return comment.likes, comment.dislikes
+
+
+def _add(comment_id: int, value: int, delta: int) -> None:
+    column = "likes" if value > 0 else "dislikes"
+    db.session.execute(
+        update(Comment).where(Comment.id == comment_id)
+        .values({column: getattr(Comment, column) + delta})
+    )
+
+
+def flag(comment_id: int, reason: str, client: Client) -> None:
+    """Record a reader's flag; enough distinct readers send the comment back to the queue."""
+    with write_transaction():
+        comment, thread, site = _visible(comment_id)
+        reporter = keyed_hash("flag", client.address)
+        inserted = insert_ignoring_conflicts(
+            Flag, {"comment_id": comment.id, "reporter_hash": reporter, "reason": reason},
+            ["comment_id", "reporter_hash"],
+        )
+        if not inserted:
+            return
+        db.session.execute(
+            update(Comment).where(Comment.id == comment.id)
+            .values(flag_count=Comment.flag_count + 1)
+        )
+        db.session.refresh(comment)
+        threshold = site.settings.flag_threshold
+        if threshold and comment.flag_count >= threshold:
+            change_status(
+                comment, thread, site, CommentStatus.PENDING, actor="readers",
+                note=f"flagged by {comment.flag_count} readers",
+                reasons=[*comment.reasons, f"flags: {comment.flag_count} readers flagged it"],
+            )

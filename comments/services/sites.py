@@ -1,0 +1,111 @@
+"""Sites: look one up by key, create and change them."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from comments.database import write_transaction
+from comments.errors import Invalid, SiteNotFound
+from comments.extensions import db
+from comments.models import Site
+from comments.models.site import MODERATION_MODES, SiteSettings
+from comments.schemas.common import SITE_KEY
+
+
+def get_site(key: str) -> Site:
+    """The site with this key, or SiteNotFound."""
+    site = db.session.execute(select(Site).where(Site.key == key)).scalar_one_or_none()
+    if site is None:
+        raise SiteNotFound()
+    return site
+
+
+def list_sites() -> list[Site]:
+    """Every site, by key."""
+    return list(db.session.execute(select(Site).order_by(Site.key)).scalars())
+
+
+def origin_of(url: str) -> str:
+    """The origin (`scheme://host[:port]`) of an absolute http(s) URL, or Invalid."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid(f"{url!r} is not an http(s) URL.")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def create_site(key: str, base_url: str, *, name: str = "", origins: list[str] | None = None,
+                mail_from: str | None = None, settings: dict[str, Any] | None = None) -> Site:
+    """Add a site; its base URL's origin is always allowed to embed it."""
+    if not SITE_KEY.match(key):
+        raise Invalid("A site key is 1-64 lowercase letters, digits, '-' or '_'.")
+    with write_transaction() as session:
+        if session.execute(select(Site.id).where(Site.key == key)).first():
+            raise Invalid(f"A site with key {key!r} exists already.")
+        site = Site(key=key, name=name or key, base_url=base_url.rstrip("/"), mail_from=mail_from)
+        site.allowed_origins = _origins(base_url, origins or [])
+        site.settings = apply_settings(SiteSettings(), settings or {})
+        session.add(site)
+    return site
+
+
+def update_site(key: str, *, base_url: str | None = None, name: str | None = None,
+                origins: list[str] | None = None, mail_from: str | None = None,
+                settings: dict[str, Any] | None = None) -> Site:
+    """Change a site's URL, origins, sender address or settings."""
+    with write_transaction():
+        site = get_site(key)
+        if base_url is not None:
+            origin_of(base_url)
+            site.base_url = base_url.rstrip("/")
+        if name is not None:
+            site.name = name
+        if origins is not None or base_url is not None:
+            site.allowed_origins = _origins(site.base_url, origins or site.allowed_origins)
+        if mail_from is not None:
+            site.mail_from = mail_from or None
+        if settings:
+            site.settings = apply_settings(site.settings, settings)
+    return site
+
+
+def apply_settings(current: SiteSettings, changes: dict[str, Any]) -> SiteSettings:
+    """Settings with `changes` applied, each checked for type and range, or Invalid."""
+    data = current.to_dict()
+    errors: dict[str, list[str]] = {}
+    defaults = SiteSettings().to_dict()
+    for name, value in changes.items():
+        if name not in data:
+            errors[name] = ["Unknown setting."]
+            continue
+        default = defaults[name]
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                errors[name] = ["Must be true or false."]
+                continue
+        elif isinstance(default, int) or (default is None and name != "moderation"):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                errors[name] = ["Must be a whole number, 0 or more."]
+                continue
+        elif isinstance(default, str) and not isinstance(value, str):
+            errors[name] = ["Must be text."]
+            continue
+        data[name] = value
+    if data["moderation"] not in MODERATION_MODES:
+        errors["moderation"] = [f"Must be one of {', '.join(MODERATION_MODES)}."]
+    if not 1 <= data["text_max_length"] <= 100_000:
+        errors["text_max_length"] = ["Must be between 1 and 100000."]
+    if errors:
+        raise Invalid("Some settings are not valid.", errors)
+    return SiteSettings.from_dict(data)
+
+
+def _origins(base_url: str, extra: list[str]) -> list[str]:
+    origins = [origin_of(base_url)]
+    for value in extra:
+        origin = origin_of(value)
+        if origin not in origins:
+            origins.append(origin)
+    return origins

@@ -1,0 +1,58 @@
+"""Threads: find one, create it on the first comment, close and reopen it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from comments.errors import NotFound
+from comments.extensions import db
+from comments.models import Site, Thread
+from comments.models.types import utcnow
+from comments.services.sql import insert_ignoring_conflicts
+
+
+def find_thread(site: Site, uri: str) -> Thread | None:
+    """The thread of the article at `uri`, if anyone has commented there."""
+    return db.session.execute(
+        select(Thread).where(Thread.site_id == site.id, Thread.uri == uri)
+    ).scalar_one_or_none()
+
+
+def get_thread(site: Site, uri: str) -> Thread:
+    """The thread at `uri`, or NotFound."""
+    thread = find_thread(site, uri)
+    if thread is None:
+        raise NotFound("No comments thread at this path.")
+    return thread
+
+
+def ensure_thread(site: Site, uri: str, title: str) -> Thread:
+    """The thread at `uri`, created now (safely under concurrency) if it is new."""
+    thread = find_thread(site, uri)
+    if thread is None:
+        insert_ignoring_conflicts(
+            Thread,
+            {"site_id": site.id, "uri": uri, "title": title.strip()[:500], "created_at": utcnow(),
+             "count": 0, "pending_count": 0, "version": 1, "closed": False},
+            ["site_id", "uri"],
+        )
+        thread = find_thread(site, uri)
+        assert thread is not None
+    elif title.strip() and not thread.title:
+        thread.title = title.strip()[:500]
+    return thread
+
+
+def is_closed(site: Site, thread: Thread) -> bool:
+    """Whether new comments are refused: closed by a moderator, or older than the site allows."""
+    if thread.closed:
+        return True
+    days = site.settings.close_after_days
+    return bool(days) and thread.created_at < utcnow() - timedelta(days=days)
+
+
+def bump(thread: Thread) -> None:
+    """Mark a visible change so that ETags and caches see a new version."""
+    thread.version = Thread.version + 1

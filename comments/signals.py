@@ -1,0 +1,14 @@
+"""Events other parts of the service subscribe to; receivers run inside the write transaction."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the Comment, just added (it has an id); kwargs: thread, site, data (the request body)
+comment_posted = _signals.signal("comment-posted")
+#: sender: the Comment; kwargs: thread, site, before (old status), after (new status), actor
+comment_status_changed = _signals.signal("comment-status-changed")
+#: sender: the Comment; kwargs: thread, site, before_text
+comment_edited = _signals.signal("comment-edited")

@@ -1,0 +1,1 @@
+"""The HTTP edge: blueprints that parse, call one service function, and answer."""

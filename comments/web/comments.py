@@ -1,0 +1,118 @@
+"""The public comments API: read a thread, post, edit, delete, vote, flag, preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from comments.schemas.comments import (
+    CommentEdit,
+    CommentIn,
+    CommentPosted,
+    EditTokenHeader,
+    FlagIn,
+    PreviewIn,
+    PreviewOut,
+    ThreadPage,
+    ThreadQuery,
+    VoteIn,
+    VotesOut,
+)
+from comments.services import posting, reactions, reading
+from comments.services.client import Client
+from comments.services.idempotency import IdempotentRequest
+from comments.services.rendering import render
+from comments.web.caching import public_json, thread_etag
+from comments.web.limits import limited
+from comments.web.present import node_json, thread_json, written_json
+
+bp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Threaded comments")
+
+
+@bp.route("/comments")
+class Comments(MethodView):
+    @bp.arguments(ThreadQuery, location="query")
+    @bp.response(200, ThreadPage)
+    @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
+    def get(self, args: dict[str, Any]) -> Response:
+        """A page of top-level comments of an article, each with all its replies."""
+        site, thread = reading.load_thread(args["site"], args["uri"])
+        g.cors_origins = site.allowed_origins
+        etag = thread_etag(site, thread, args)
+        if request.if_none_match.contains_weak(etag):
+            return public_json(None, etag)
+        body: dict[str, Any] = {"thread": thread_json(site, args["uri"], thread),
+                                "comments": [], "next": None}
+        if thread is not None:
+            page = reading.thread_page(thread, args["sort"], args["limit"], args["after"])
+            body["comments"] = [node_json(node) for node in page.nodes]
+            body["next"] = page.next_cursor
+        return public_json(body, etag)
+
+    @bp.arguments(CommentIn)
+    @bp.response(201, CommentPosted)
+    @bp.alt_response(202, schema=CommentPosted, description="Held for moderation.")
+    @limited("post_limit")
+    def post(self, data: dict[str, Any]) -> Response:
+        """Post a comment or a reply: 201 when published, 202 when held for moderation."""
+        client = Client.from_request()
+        key = request.headers.get("Idempotency-Key", "").strip()
+        idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json()) if key else None
+        status, body = posting.post_comment(data, client, idem, present=written_json)
+        response = jsonify(body)
+        response.status_code = status
+        return response
+
+
+@bp.route("/comments/<int:comment_id>")
+class CommentItem(MethodView):
+    @bp.arguments(EditTokenHeader, location="headers")
+    @bp.arguments(CommentEdit)
+    @bp.response(200, CommentPosted)
+    @limited("edit_limit")
+    def patch(self, headers: dict[str, Any], data: dict[str, Any], comment_id: int) -> Response:
+        """Edit your comment within the site's window; answers with a fresh edit token."""
+        written = posting.edit_comment(comment_id, headers["x_edit_token"], data["text"],
+                                       Client.from_request())
+        return jsonify(written_json(written))
+
+    @bp.arguments(EditTokenHeader, location="headers")
+    @bp.response(204)
+    @limited("edit_limit")
+    def delete(self, headers: dict[str, Any], comment_id: int) -> Response:
+        """Delete your comment within the site's window."""
+        posting.delete_comment(comment_id, headers["x_edit_token"])
+        return Response(status=204)
+
+
+@bp.route("/comments/<int:comment_id>/votes", methods=["POST"])
+@bp.arguments(VoteIn)
+@bp.response(200, VotesOut)
+@limited("vote_limit")
+def vote(data: dict[str, Any], comment_id: int) -> Response:
+    """Like (1) or dislike (-1) a comment; a reader's second vote replaces the first."""
+    likes, dislikes = reactions.vote(comment_id, data["value"], Client.from_request())
+    return jsonify({"likes": likes, "dislikes": dislikes})
+
+
+@bp.route("/comments/<int:comment_id>/flags", methods=["POST"])
+@bp.arguments(FlagIn)
+@bp.response(202)
+@limited("flag_limit")
+def flag(data: dict[str, Any], comment_id: int) -> Response:
+    """Report a comment to the moderators."""
+    reactions.flag(comment_id, data["reason"], Client.from_request())
+    response = jsonify({"status": "received"})
+    response.status_code = 202
+    return response
+
+
+@bp.route("/preview", methods=["POST"])
+@bp.arguments(PreviewIn)
+@bp.response(200, PreviewOut)
+def preview(data: dict[str, Any]) -> Response:
+    """Exactly the HTML a published comment with this text would show."""
+    return jsonify({"html": render(data["text"])})

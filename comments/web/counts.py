@@ -1,0 +1,30 @@
+"""Comment counts for many articles at once, for the publisher's article lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, request
+from flask_smorest import Blueprint
+
+from comments.schemas.comments import CountsOut, CountsQuery
+from comments.services import reading
+from comments.services.sites import get_site
+from comments.web.caching import body_etag, public_json
+
+bp = Blueprint("counts", __name__, url_prefix="/api/v1", description="Comment counts")
+
+
+@bp.route("/counts", methods=["GET"])
+@bp.arguments(CountsQuery, location="query")
+@bp.response(200, CountsOut)
+@bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
+def counts(args: dict[str, Any]) -> Response:
+    """Visible comment counts for up to 100 article paths of a site."""
+    site = get_site(args["site"])
+    g.cors_origins = site.allowed_origins
+    body = {"counts": reading.counts(site, list(dict.fromkeys(args["uri"])))}
+    etag = body_etag(body)
+    if request.if_none_match.contains_weak(etag):
+        return public_json(None, etag)
+    return public_json(body, etag)

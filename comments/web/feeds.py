@@ -1,0 +1,64 @@
+"""Atom feeds of a thread's comments and of a site's newest comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, render_template
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from comments.extensions import db
+from comments.models import Comment, CommentStatus, Thread
+from comments.schemas.comments import FeedQuery, SiteFeedQuery
+from comments.services import reading
+from comments.services.sites import get_site
+from comments.web.caching import CACHE_CONTROL
+
+bp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Atom feeds")
+
+FEED_SIZE = 50
+ATOM = {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}
+
+
+def _atom(**context: Any) -> Response:
+    response = Response(render_template("feeds/comments.atom.xml", **context),
+                        mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+@bp.route("/comments.atom", methods=["GET"])
+@bp.arguments(FeedQuery, location="query")
+@bp.doc(responses={"200": {"description": "An Atom feed", **ATOM}})
+def thread_feed(args: dict[str, Any]) -> Response:
+    """The newest visible comments of one article, as Atom."""
+    site, thread = reading.load_thread(args["site"], args["uri"])
+    g.cors_origins = site.allowed_origins
+    entries: list[tuple[Comment, Thread]] = []
+    if thread is not None:
+        rows = db.session.execute(
+            select(Comment).where(Comment.thread_id == thread.id,
+                                  Comment.status == CommentStatus.APPROVED)
+            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(FEED_SIZE)
+        ).scalars()
+        entries = [(comment, thread) for comment in rows]
+    title = thread.title if thread and thread.title else args["uri"]
+    return _atom(site=site, feed_id=f"thread:{site.key}:{args['uri']}",
+                 title=f"Comments on {title}", link=site.article_url(args["uri"]),
+                 entries=entries)
+
+
+@bp.route("/recent.atom", methods=["GET"])
+@bp.arguments(SiteFeedQuery, location="query")
+@bp.doc(responses={"200": {"description": "An Atom feed", **ATOM}})
+def site_feed(args: dict[str, Any]) -> Response:
+    """The newest visible comments across a site, as Atom."""
+    site = get_site(args["site"])
+    rows = db.session.execute(
+        select(Comment, Thread).join(Thread, Thread.id == Comment.thread_id)
+        .where(Thread.site_id == site.id, Comment.status == CommentStatus.APPROVED)
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(FEED_SIZE)
+    ).tuples()
+    return _atom(site=site, feed_id=f"site:{site.key}", title=f"Recent comments on {site.name}",
+                 link=site.base_url, entries=list(rows))

@@ -1,0 +1,90 @@
+"""Public JSON for threads and comments: nothing about an author beyond name and website."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from comments.models import Comment, CommentStatus, Site, Thread
+from comments.services.posting import Written, edit_deadline
+from comments.services.reading import Node
+
+
+def iso(moment: datetime | None) -> str | None:
+    """An ISO 8601 UTC time with a Z, to the second."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def thread_json(site: Site, uri: str, thread: Thread | None) -> dict[str, Any]:
+    """The contract's Thread, also for articles nobody has commented on yet."""
+    settings = site.settings
+    return {
+        "uri": uri,
+        "title": thread.title if thread else "",
+        "url": site.article_url(uri),
+        "count": thread.count if thread else 0,
+        "closed": _closed(site, thread),
+        "max_depth": settings.max_depth,
+        "edit_window": settings.edit_window,
+        "require_author": settings.require_author,
+        "require_email": settings.require_email,
+    }
+
+
+def _closed(site: Site, thread: Thread | None) -> bool:
+    from comments.services.threads import is_closed
+
+    return bool(thread and is_closed(site, thread))
+
+
+def comment_json(comment: Comment, replies: list[dict[str, Any]], reply_count: int,
+                 own: bool = False) -> dict[str, Any]:
+    """The contract's Comment; a hidden comment shows as an empty placeholder."""
+    shown = comment.status == CommentStatus.APPROVED or own
+    if comment.status == CommentStatus.APPROVED:
+        status = "approved"
+    elif own and comment.status != CommentStatus.DELETED:
+        status = "pending"  # its author learns it is held, never that it was judged spam
+    else:
+        status = "deleted"
+    return {
+        "id": comment.id,
+        "parent_id": comment.parent_id,
+        "author": comment.author if shown else "",
+        "website": comment.website if shown else None,
+        "avatar": comment.avatar_seed if shown else "",
+        "html": comment.html if shown else "",
+        "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
+        "likes": comment.likes,
+        "dislikes": comment.dislikes,
+        "status": status,
+        "replies": replies,
+        "reply_count": reply_count,
+        "pinned": comment.pinned,
+        "depth": comment.depth,
+    }
+
+
+def node_json(root: Node) -> dict[str, Any]:
+    """A comment and its replies, built without recursion (threads can nest deeply)."""
+    built: dict[int, dict[str, Any]] = {}
+    order: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.replies)
+    for node in reversed(order):
+        built[id(node)] = comment_json(
+            node.comment, [built[id(reply)] for reply in node.replies], node.reply_count
+        )
+    return built[id(root)]
+
+
+def written_json(written: Written) -> dict[str, Any]:
+    """The answer to a post or an edit: the Comment, its edit token and its deadline."""
+    body = comment_json(written.comment, [], 0, own=True)
+    body["edit_token"] = written.edit_token
+    body["edit_until"] = iso(edit_deadline(written.comment, written.site))
+    return body
