@@ -1,0 +1,44 @@
+"""Queueing mail: an outbox row in the caller's transaction; `comments worker` delivers it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app
+
+from comments.extensions import db
+from comments.models import OutboxMessage, Site
+from comments.models.types import utcnow
+
+
+def queue_mail(*, site: Site | None, recipient: str, template: str, context: dict[str, Any],
+               kind: str, language: str = "en") -> OutboxMessage:
+    """Add a mail to the outbox inside the current transaction.
+
+    `template` names `templates/mail/<template>.txt` and `.html`; `context` must be JSON-ready
+    and is rendered only when the worker sends, so nothing a reader typed reaches a header.
+    """
+    domain = _message_domain(site)
+    message = OutboxMessage(
+        site_id=site.id if site else None,
+        kind=kind,
+        recipient=recipient,
+        template=template,
+        context=context,
+        language=language,
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def _message_domain(site: Site | None) -> str:
+    if site is not None and site.mail_from and "@" in site.mail_from:
+        return site.mail_from.rsplit("@", 1)[1].strip(">").strip() or "localhost"
+    public = current_app.config.get("PUBLIC_URL") or ""
+    host = public.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return host or "localhost"

@@ -1,0 +1,201 @@
+"""Fixtures: an app on a real database (SQLite and PostgreSQL), a client, and small helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+POSTGRES_ADMIN_URL = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+SECRET = "test-secret-key-not-for-production"
+
+
+def backends() -> list[str]:
+    """The databases the suite runs on: both unless COMMENTS_TEST_DATABASES narrows it."""
+    wanted = os.environ.get("COMMENTS_TEST_DATABASES", "sqlite,postgresql")
+    return [name.strip() for name in wanted.split(",") if name.strip()]
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    from comments import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "TESTING": True})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        from comments.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated once, copied for every test."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    os.environ.setdefault("COMMENTS_INSTANCE_PATH", str(folder / "instance"))
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL database of this test session, migrated once and dropped at the end."""
+    import psycopg
+
+    name = f"comments_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+    admin = POSTGRES_ADMIN_URL
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    folder = tmp_path_factory.mktemp("pg")
+    os.environ.setdefault("COMMENTS_INSTANCE_PATH", str(folder / "instance"))
+    _migrate(url, folder)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A clean, migrated database for one test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "comments.db"
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    _truncate(url)
+    return url
+
+
+def _truncate(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )]
+        conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def config() -> dict[str, Any]:
+    """Test overrides for the app's configuration; tests may change them before `app`."""
+    return {"SECRET_KEY": SECRET, "TESTING": True, "RATELIMIT_ENABLED": False}
+
+
+@pytest.fixture
+def app(database_url: str, config: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The application on a clean database, with a `default` site."""
+    monkeypatch.setenv("COMMENTS_INSTANCE_PATH", str(tmp_path / "instance"))
+    from comments import create_app
+    from comments.extensions import db, limiter
+    from comments.services.sites import create_site
+
+    app = create_app({**config, "DATABASE_URL": database_url})
+    with app.app_context():
+        create_site("default", "https://news.example", name="The Example Times",
+                    origins=["https://www.news.example"])
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """A runner for the `comments` CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    """Which database this test runs on."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[Any]:
+    """A context manager factory counting SQL statements of the app's engine."""
+    from contextlib import contextmanager
+
+    from comments.extensions import db
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+def post_comment(client: FlaskClient, uri: str = "/2019/02/08/summit/", **fields: Any) -> Any:
+    """POST a comment with sensible defaults; returns the response."""
+    body = {"uri": uri, "text": "A thoughtful comment.", "author": "Ann", "title": "Summit"}
+    body.update(fields)
+    headers = fields.pop("headers", None) if "headers" in fields else None
+    body.pop("headers", None)
+    environ = body.pop("environ", None)
+    return client.post("/api/v1/comments", json=body, headers=headers or {},
+                       environ_base=environ or {})
+
+
+@pytest.fixture
+def post(client: FlaskClient) -> Any:
+    """`post(uri=..., text=..., ...)` posts a comment through the public API."""
+
+    def _post(**fields: Any) -> Any:
+        return post_comment(client, **fields)
+
+    return _post
+
+
+def sql(app: Flask, statement: str, **params: Any) -> list[Any]:
+    """Run raw SQL against the app's database (for assertions on stored state)."""
+    from comments.extensions import db
+
+    with app.app_context():
+        result = db.session.execute(text(statement), params)
+        rows = result.all() if result.returns_rows else []
+        db.session.commit()
+        return rows
