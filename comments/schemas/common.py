@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -28,6 +28,17 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+    @pre_load
+    def _refuse_nul(self, data: Any, **_: Any) -> Any:
+        """No database stores NUL in text reliably; refuse it at the edge."""
+        if isinstance(data, dict):
+            bad = [key for key, value in data.items()
+                   if isinstance(value, str) and "\x00" in value
+                   or isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value)]
+            if bad:
+                raise ValidationError({str(key): ["Must not contain NUL characters."] for key in bad})
+        return data
 
 
 def validate_uri(value: str) -> None:

@@ -39,6 +39,8 @@ class Comments(MethodView):
     @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
     def get(self, args: dict[str, Any]) -> Response:
         """A page of top-level comments of an article, each with all its replies."""
+        if args["after"]:
+            reading.decode_cursor(args["after"], args["sort"])  # 400 early for a bad cursor
         site, thread = reading.load_thread(args["site"], args["uri"])
         g.cors_origins = site.allowed_origins
         etag = thread_etag(site, thread, args)
