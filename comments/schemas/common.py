@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# A path on the site: "/" alone or "/" then anything but a second "/", control characters
+# or backslashes (no scheme, no host, nothing a browser would read as another origin).
+URI_PATH = re.compile(r"^/([^/\x00-\x1f\x7f\\][^\x00-\x1f\x7f\\]*)?$")
 
 
 class ErrorSchema(Schema):
@@ -67,7 +70,10 @@ class Uri(fields.String):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault(
-            "validate", [validate.Length(min=1, max=1000), validate_uri]
+            "validate",
+            [validate.Length(min=1, max=1000),
+             validate.Regexp(URI_PATH, error="Must be a path on the site, starting with a single '/'."),
+             validate_uri],
         )
         kwargs.setdefault(
             "metadata", {"description": "The article's path on the site.", "example": "/2019/02/08/summit/"}
