@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -36,10 +36,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # We emit BEGIN ourselves (see _on_begin), so the driver must not.
     dbapi_connection.isolation_level = None
     busy = 5000
-    try:
+    with suppress(RuntimeError):
         busy = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    except RuntimeError:
-        pass
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {busy:d}")
     cursor.execute("PRAGMA journal_mode = WAL")
