@@ -27,6 +27,10 @@ def init_app(app: Flask) -> None:
     else:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("pool_pre_ping", True)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            busy = int(app.config["DATABASE_BUSY_TIMEOUT_MS"])
+            # A write waiting longer than this for a lock fails fast and answers 503.
+            options.setdefault("connect_args", {"options": f"-c lock_timeout={busy:d}"})
 
 
 @event.listens_for(Engine, "connect")
@@ -37,7 +41,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     busy = 5000
     with suppress(RuntimeError):
-        busy = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        busy = int(current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {busy:d}")
     cursor.execute("PRAGMA journal_mode = WAL")
