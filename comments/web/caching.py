@@ -16,9 +16,10 @@ CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
 def thread_etag(site: Site, thread: Thread | None, args: dict[str, Any]) -> str:
     """An ETag that changes whenever anything visible in this thread read changes."""
     version = f"{thread.id}:{thread.version}:{int(thread.closed)}" if thread else "none"
+    # The base URL is in every Thread's `url`; the settings shape what the embed shows.
     basis = "|".join(
-        [site.key, version, json.dumps(site.settings_data, sort_keys=True), args["uri"],
-         args["sort"], str(args["limit"]), args["after"] or ""]
+        [site.key, site.base_url, version, json.dumps(site.settings_data, sort_keys=True),
+         args["uri"], args["sort"], str(args["limit"]), args["after"] or ""]
     )
     return hashlib.blake2b(basis.encode(), digest_size=12).hexdigest()
 
@@ -34,7 +35,9 @@ def public_json(body: Any, etag: str) -> Response:
     if body is None:
         response = Response(status=304)
     else:
-        response = current_app.json.response(body)
+        # Compact and unsorted: the C encoder then does all the work (a thread page is large).
+        raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        response = current_app.response_class(raw, mimetype="application/json")
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
