@@ -10,7 +10,36 @@ from dataclasses import dataclass, field
 # post(uri, text, parent_id) -> the new comment's id
 Poster = Callable[[str, str, "int | None"], int]
 
-WORDS = ["the", "minister", "said", "the", "vote", "would", "come", "before", "the", "summer", "recess", "and", "that", "the", "opposition", "had", "been", "briefed", "on", "every", "detail", "of", "the", "plan", "though", "few", "believed", "it"]
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "the",
+    "vote",
+    "would",
+    "come",
+    "before",
+    "the",
+    "summer",
+    "recess",
+    "and",
+    "that",
+    "the",
+    "opposition",
+    "had",
+    "been",
+    "briefed",
+    "on",
+    "every",
+    "detail",
+    "of",
+    "the",
+    "plan",
+    "though",
+    "few",
+    "believed",
+    "it",
+]
 
 
 def thread_shape(size: int, seed: int) -> list[int | None]:
