@@ -126,7 +126,9 @@ def _millis(text: str) -> float:
 def wrk(url: str, *, seconds: int, connections: int = 8, headers: dict[str, str] | None = None,
         script: Path | None = None) -> WrkResult:
     """Run wrk with one thread against `url` and parse its summary."""
-    command = [require_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # A generous timeout: a slow peer's answers must count as slow, not as errors.
+    command = [require_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "--timeout", "20s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script:
@@ -140,6 +142,18 @@ def wrk(url: str, *, seconds: int, connections: int = 8, headers: dict[str, str]
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return WrkResult(rps, round(p50, 2), round(p99, 2), int(non_2xx.group(1)) if non_2xx else 0,
                      sum(int(n) for n in errors.groups()) if errors else 0)
+
+
+def post_script(body: str, folder: Path) -> Path:
+    """A wrk Lua script that POSTs `body` as JSON."""
+    script = folder / f"post-{abs(hash(body))}.lua"
+    quoted = body.replace("\\", "\\\\").replace('"', '\\"')
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "{quoted}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return script
 
 
 def percentile(samples: list[float], fraction: float) -> float:
