@@ -222,10 +222,35 @@ def _prune(root: Node) -> None:
         node.reply_count = sum(reply.reply_count + (1 if reply.visible else 0) for reply in kept)
 
 
+@cache
+def _site_statement() -> Any:
+    return text(
+        "SELECT id, key, name, base_url, allowed_origins, settings, mail_from FROM sites "
+        "WHERE key = :site"
+    ).columns(allowed_origins=JSONType, settings=JSONType)
+
+
+def load_site(site_key: str) -> Site:
+    """The site with this key, detached and read-only, or SiteNotFound (one Core query)."""
+    row = db.session.connection().execute(_site_statement(), {"site": site_key}).first()
+    if row is None:
+        raise SiteNotFound()
+    return Site(id=row.id, key=row.key, name=row.name, base_url=row.base_url,
+                allowed_origins=row.allowed_origins, settings_data=row.settings,
+                mail_from=row.mail_from)
+
+
+@cache
+def _counts_statement() -> Any:
+    return select(Thread.uri, Thread.count).where(
+        Thread.site_id == bindparam("site_id"), Thread.uri.in_(bindparam("uris", expanding=True))
+    )
+
+
 def counts(site: Site, uris: list[str]) -> dict[str, int]:
     """Visible comment counts for up to 100 article paths of a site, 0 where none."""
-    rows = db.session.execute(
-        select(Thread.uri, Thread.count).where(Thread.site_id == site.id, Thread.uri.in_(uris))
+    rows = db.session.connection().execute(
+        _counts_statement(), {"site_id": site.id, "uris": uris}
     ).all()
     found = {uri: count for uri, count in rows}
     return {uri: int(found.get(uri, 0)) for uri in uris}
