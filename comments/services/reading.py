@@ -15,14 +15,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, and_, bindparam, exists, or_, select, text
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
 from comments.errors import BadParameters, SiteNotFound
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
-from comments.models.types import JSONType, UTCDateTime
 from comments.services.sql import keyset_after
 
 HIDDEN_UNLESS_REPLIED = (
@@ -30,7 +29,7 @@ HIDDEN_UNLESS_REPLIED = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A comment in a thread page with its visible replies."""
 
@@ -54,15 +53,17 @@ class ThreadPage:
 
 @cache
 def _head_statement() -> Any:
-    # One query whether or not the thread exists yet (a LEFT JOIN), typed like the models.
-    return text(
-        "SELECT s.id AS site_id, s.key, s.name, s.base_url, s.allowed_origins, s.settings, "
-        "s.mail_from, t.id AS thread_id, t.title, t.closed, t.count, t.pending_count, "
-        "t.version, t.created_at, t.last_comment_at "
-        "FROM sites AS s LEFT JOIN threads AS t ON t.site_id = s.id AND t.uri = :uri "
-        "WHERE s.key = :site"
-    ).columns(allowed_origins=JSONType, settings=JSONType, closed=Boolean,
-              created_at=UTCDateTime, last_comment_at=UTCDateTime)
+    # One query whether or not the thread exists yet (an outer join). A select, not text():
+    # its result metadata is compiled once and reused, which text() would rebuild every call.
+    return (
+        select(Site.id.label("site_id"), Site.key, Site.name, Site.base_url,
+               Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
+               Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
+               Thread.pending_count, Thread.version, Thread.created_at, Thread.last_comment_at)
+        .select_from(Site)
+        .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
+        .where(Site.key == bindparam("site"))
+    )
 
 
 def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
@@ -224,10 +225,9 @@ def _prune(root: Node) -> None:
 
 @cache
 def _site_statement() -> Any:
-    return text(
-        "SELECT id, key, name, base_url, allowed_origins, settings, mail_from FROM sites "
-        "WHERE key = :site"
-    ).columns(allowed_origins=JSONType, settings=JSONType)
+    return select(Site.id, Site.key, Site.name, Site.base_url, Site.allowed_origins,
+                  Site.settings_data.label("settings"), Site.mail_from).where(
+        Site.key == bindparam("site"))
 
 
 def load_site(site_key: str) -> Site:
