@@ -239,7 +239,10 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         comment.author, comment.email, comment.website = "", None, None
         comment.email_hash = comment.ip_hash = None
         comment.avatar_seed, comment.notify_replies = "", False
-        comment.extra = {**(comment.extra or {}), "erased": True}
+        # The import fingerprint covers the address too, so it goes; "erased" keeps a later
+        # re-import of the old export from bringing the details back.
+        kept = {k: v for k, v in (comment.extra or {}).items() if k != "import_digest"}
+        comment.extra = {**kept, "erased": True}
         comment.version = comment.version + 1
         if erase_text:
             comment.text, comment.html = "", ""
