@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,12 +63,15 @@ class _DryRun(Exception):
     """Raised at the end of a dry run so that the transaction rolls back."""
 
 
-@dataclass(slots=True)
-class _Known:
-    id: int
-    digest: str
-    erased: bool
-    extra: dict[str, Any]
+ERASED = -1  # in place of a fingerprint: the reader had this comment's details erased
+
+
+def _short(digest: str | None) -> int:
+    """64 bits of a fingerprint: plenty to tell "changed" from "same", and small in memory."""
+    try:
+        return int((digest or "")[:16], 16)
+    except ValueError:
+        return 0
 
 
 def run_import(records: Iterable[SourceThread | SourceComment],
@@ -107,10 +110,10 @@ class _Loader:
         self.summary = summary
         self.threads: dict[str, SourceThread] = {}
         self.thread_ids: dict[str, int] = {}
-        self.known: dict[int, dict[str, _Known]] = {}
-        self.ids: dict[tuple[int, str], int] = {}
+        self.known: dict[int, dict[str, tuple[int, int]]] = {}  # thread → key → (id, digest)
+        self.ids: dict[int, dict[str, int]] = defaultdict(dict)  # thread → key → comment id
         self.tree: list[tuple[int, str, str, str | None]] = []  # thread id, thread key, key, parent
-        self.written: set[tuple[int, str]] = set()
+        self.written: dict[int, set[str]] = defaultdict(set)  # keys met in this file
         self.waiting: list[SourceComment] = []
         self.deleted: dict[tuple[str, str], SourceComment] = {}
         self.rows: list[dict[str, Any]] = []
@@ -149,14 +152,13 @@ class _Loader:
     def _write(self, record: SourceComment) -> None:
         meta = self.threads[record.thread_key]
         thread_id = self._thread_id(meta)
-        ident = (thread_id, record.key)
-        if ident in self.written:
+        if record.key in self.written[thread_id]:
             self.summary.skipped["the same id twice in one thread"] += 1
             return
-        self.written.add(ident)
+        self.written[thread_id].add(record.key)
         known = self.known[thread_id].get(record.key)
         digest = digest_of(record)
-        if known is not None and known.erased:
+        if known is not None and known[1] == ERASED:
             self.summary.skipped["erased at the reader's request"] += 1
             return
         self.tree.append((thread_id, record.thread_key, record.key, record.parent_key))
@@ -165,15 +167,16 @@ class _Loader:
         if known is None:
             self.rows.append(self._columns(record, thread_id, digest, {}))
             self.summary.imported += 1
-        elif known.digest == digest:
+        elif known[1] == _short(digest):
             self.summary.unchanged += 1
             return
         else:
-            values = self._columns(record, thread_id, digest, known.extra)
+            extra = db.session.execute(select(Comment.extra).where(Comment.id == known[0]))
+            values = self._columns(record, thread_id, digest, extra.scalar_one() or {})
             for name in ("thread_id", "import_key", "parent_id", "root_id", "depth",
                          "flag_count", "version"):
                 values.pop(name)
-            self.updates.append({"id": known.id, **values})
+            self.updates.append({"id": known[0], **values})
             self.summary.updated += 1
         self.touched.add(thread_id)
         if len(self.rows) + len(self.updates) >= BATCH:
@@ -212,29 +215,28 @@ class _Loader:
             self.known[thread.id] = self._prefetch(thread.id)
         return thread.id
 
-    def _prefetch(self, thread_id: int) -> dict[str, _Known]:
-        known: dict[str, _Known] = {}
+    def _prefetch(self, thread_id: int) -> dict[str, tuple[int, int]]:
+        known: dict[str, tuple[int, int]] = {}
         rows = db.session.execute(
-            select(Comment.id, Comment.import_key, Comment.extra, Comment.parent_id,
-                   Comment.root_id, Comment.depth)
+            select(Comment.id, Comment.import_key, Comment.extra["import_digest"].as_string(),
+                   Comment.extra["erased"].as_boolean(), Comment.parent_id, Comment.root_id,
+                   Comment.depth)
             .where(Comment.thread_id == thread_id, Comment.import_key.is_not(None))
         )
-        for comment_id, key, extra, parent_id, root_id, depth in rows:
+        for comment_id, key, digest, erased, parent_id, root_id, depth in rows:
             self.current[comment_id] = (parent_id, root_id, depth)
-            extra = extra or {}
-            known[key] = _Known(comment_id, str(extra.get("import_digest", "")),
-                                bool(extra.get("erased")), extra)
-            self.ids[(thread_id, key)] = comment_id
+            known[key] = (comment_id, ERASED if erased else _short(digest))
+            self.ids[thread_id][key] = comment_id
         return known
 
     def _flush(self) -> None:
         if self.rows:
+            # Ids come back in the order of the rows, so the keys we hold already are reused
+            # rather than a second copy of each read back from the database.
             result = db.session.execute(
-                insert(Comment).returning(Comment.id, Comment.thread_id, Comment.import_key),
-                self.rows,
-            )
-            for comment_id, thread_id, key in result:
-                self.ids[(thread_id, str(key))] = comment_id
+                insert(Comment).returning(Comment.id, sort_by_parameter_order=True), self.rows)
+            for row, comment_id in zip(self.rows, result.scalars(), strict=True):
+                self.ids[row["thread_id"]][row["import_key"]] = comment_id
             self.rows = []
         if self.updates:
             db.session.execute(update(Comment), self.updates)
@@ -292,7 +294,7 @@ class _Loader:
 
     def _import_subscriptions(self) -> None:
         for thread_id, key, items in self.subscriptions:
-            comment_id = self.ids[(thread_id, key)]
+            comment_id = self.ids[thread_id][key]
             for item in items:
                 address = str(item.get("email") or "").strip()
                 if "@" not in address or len(address) > 320:

@@ -8,21 +8,21 @@ from typing import Any
 Tree = tuple[int | None, int | None, int]  # parent id, root id, depth
 
 
-def link_replies(entries: list[tuple[int, str, str, str | None]], ids: dict[tuple[int, str], int],
+def link_replies(entries: list[tuple[int, str, str, str | None]], ids: dict[int, dict[str, int]],
                  current: dict[int, Tree], notes: Counter[str]) -> list[dict[str, Any]]:
     """The parent, root and depth changes that make the stored tree match the source.
 
     `entries` are (thread id, thread key, key, parent key) of every comment written in this
-    import; `ids` maps (thread id, key) to comment ids; `current` holds the stored tree fields of
+    import; `ids` maps thread id → key → comment id; `current` holds the stored tree fields of
     comments that existed before (new ones are top-level until linked). Replies whose parent is
     missing become top-level, and a loop of replies is cut; both are noted for the summary.
     """
     parent_of: dict[int, int | None] = {}
     thread_of: dict[int, int] = {}
     for thread_id, _thread_key, key, parent_key in entries:
-        comment_id = ids[(thread_id, key)]
+        comment_id = ids[thread_id][key]
         thread_of[comment_id] = thread_id
-        parent_id = ids.get((thread_id, parent_key)) if parent_key else None
+        parent_id = ids[thread_id].get(parent_key) if parent_key else None
         if parent_key and parent_id is None:
             notes["reply whose parent is not in the file or thread, made top-level"] += 1
         if parent_id == comment_id:
