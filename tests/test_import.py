@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -72,7 +71,8 @@ def test_pingbacks_come_in_when_asked_for(runner, app):
 
 
 def test_a_gzipped_export_reads_like_the_plain_one(runner, app):
-    result = run(runner, "import", "wordpress", str(HERE / "fixtures" / "wordpress-a11y-theme-unit-test.xml.gz"))
+    zipped = HERE / "fixtures" / "wordpress-a11y-theme-unit-test.xml.gz"
+    result = run(runner, "import", "wordpress", str(zipped))
     assert "imported 25," in result.output
     assert sql(app, "SELECT count(*) FROM comments")[0][0] == 25
 
@@ -129,7 +129,8 @@ def test_statuses_map_and_parents_may_come_after_their_replies(runner, app, tmp_
     assert by_text(app, "Waiting for moderation")[4] == "pending"
     assert by_text(app, "Buy pills")[4] == "spam"
     assert by_text(app, "Its parent is gone")[1:4] == (None, None, 0)
-    placeholder = sql(app, "SELECT id, status, author, text, html FROM comments WHERE import_key = 'wordpress:8'")[0]
+    placeholder = sql(app, "SELECT id, status, author, text, html FROM comments"
+                           " WHERE import_key = 'wordpress:8'")[0]
     assert placeholder[1:] == ("deleted", "", "", "")
     assert by_text(app, "Reply under the trashed one")[1] == placeholder[0]
     assert sql(app, "SELECT count, pending_count, closed FROM threads")[0] == (5, 1, True)
@@ -143,7 +144,8 @@ def test_statuses_map_and_parents_may_come_after_their_replies(runner, app, tmp_
 def test_changed_comments_are_updated_on_the_next_import(runner, app, tmp_path):
     path = tmp_path / "blog.xml"
     item = {"link": "https://old.example/a/", "post_id": 1}
-    path.write_text(wxr([{**item, "comments": [wxr_comment(1, "First"), wxr_comment(2, "Second", approved="0")]}]))
+    first = [wxr_comment(1, "First"), wxr_comment(2, "Second", approved="0")]
+    path.write_text(wxr([{**item, "comments": first}]))
     run(runner, "import", "wordpress", str(path))
     version = sql(app, "SELECT version FROM threads")[0][0]
     path.write_text(wxr([{**item, "comments": [wxr_comment(1, "First, edited"), wxr_comment(2, "Second")]}]))
@@ -160,7 +162,8 @@ def test_map_moves_article_links_to_paths_and_dry_run_writes_nothing(runner, app
         {"link": "https://old.example/blog/2019/a/", "post_id": 1, "comments": [wxr_comment(1, "One")]},
         {"link": "mailto:nobody", "post_id": 2, "comments": [wxr_comment(2, "Two")]},
     ], namespace="https://wordpress.org/export/1.1/"))
-    dry = run(runner, "import", "wordpress", str(path), "--map", "https://old.example/blog/=/news/", "--dry-run")
+    dry = run(runner, "import", "wordpress", str(path), "--map", "https://old.example/blog/=/news/",
+              "--dry-run")
     assert "Dry run, nothing written: imported 1" in dry.output
     assert "article link is not a path on the site" in dry.output
     assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0
@@ -215,7 +218,8 @@ def test_disqus_replies_nest_and_deleted_parents_stay_as_placeholders(runner, ap
     path.write_text(document)
     result = run(runner, "import", "disqus", str(path))
     assert "imported 3," in result.output and "deleted in the source, without replies" in result.output
-    rows = {r[0]: r[1:] for r in sql(app, "SELECT import_key, parent_id, root_id, depth, status, html FROM comments")}
+    query = "SELECT import_key, parent_id, root_id, depth, status, html FROM comments"
+    rows = {r[0]: r[1:] for r in sql(app, query)}
     top_id = sql(app, "SELECT id FROM comments WHERE import_key = 'disqus:1'")[0][0]
     child_id = sql(app, "SELECT id FROM comments WHERE import_key = 'disqus:2'")[0][0]
     assert rows["disqus:2"] == (top_id, top_id, 1, "deleted", "")

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
 from comments.cli import main
 from tests.conftest import sql
