@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from comments.cli import main
 from tests.conftest import sql
 from tests.porting_files import real_export, wxr, wxr_comment
 
 
 def run(runner, *args):
-    result = runner.invoke(main, list(args), catch_exceptions=False)
+    result = runner.invoke(list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result
 
@@ -105,5 +104,5 @@ def test_wxr_export_drops_characters_xml_cannot_carry(runner, app, tmp_path):
 
 
 def test_export_of_an_unknown_site_fails_clearly(runner):
-    result = runner.invoke(main, ["export", "json", "--site", "nope"])
+    result = runner.invoke(["export", "json", "--site", "nope"])
     assert result.exit_code == 1 and "No site" in result.output

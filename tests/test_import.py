@@ -7,7 +7,6 @@ import sqlite3
 
 import pytest
 
-from comments.cli import main
 from tests.conftest import sql
 from tests.porting_files import (
     BILLION_LAUGHS,
@@ -21,7 +20,7 @@ from tests.porting_files import (
 
 
 def run(runner, *args):
-    return runner.invoke(main, list(args), catch_exceptions=False)
+    return runner.invoke(list(args), catch_exceptions=False)
 
 
 def snapshot(app):
@@ -170,12 +169,12 @@ def test_map_moves_article_links_to_paths_and_dry_run_writes_nothing(runner, app
     assert sql(app, "SELECT count(*) FROM threads")[0][0] == 0
     run(runner, "import", "wordpress", str(path), "--map", "https://old.example/blog/=/news/")
     assert sql(app, "SELECT uri FROM threads") == [("/news/2019/a/",)]
-    bad = runner.invoke(main, ["import", "wordpress", str(path), "--map", "no-equals-sign"])
+    bad = runner.invoke(["import", "wordpress", str(path), "--map", "no-equals-sign"])
     assert bad.exit_code == 2 and "OLD=NEW" in bad.output
 
 
 def test_the_remark42_disqus_export_is_refused_whole_for_its_malformed_parts(runner, app):
-    result = runner.invoke(main, ["import", "disqus", str(real_export("disqus-remark42.xml"))])
+    result = runner.invoke(["import", "disqus", str(real_export("disqus-remark42.xml"))])
     assert result.exit_code == 1
     assert "not well-formed XML" in result.output and "Nothing was imported" in result.output
     assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0
@@ -231,7 +230,7 @@ def test_disqus_replies_nest_and_deleted_parents_stay_as_placeholders(runner, ap
 def test_hostile_xml_is_refused_before_anything_is_expanded(runner, app, tmp_path, kind, document):
     path = tmp_path / "hostile.xml"
     path.write_text(document)
-    result = runner.invoke(main, ["import", kind, str(path)])
+    result = runner.invoke(["import", kind, str(path)])
     assert result.exit_code == 1
     assert "refused" in result.output and "Nothing was imported" in result.output
     assert "root:" not in result.output
@@ -244,7 +243,7 @@ def test_a_file_broken_after_many_good_comments_imports_nothing(runner, app, tmp
                 for n in range(1, 300)])
     path = tmp_path / "broken.xml"
     path.write_text(good.replace("</channel></rss>", "<item><title>cut off"))
-    result = runner.invoke(main, ["import", "wordpress", str(path)])
+    result = runner.invoke(["import", "wordpress", str(path)])
     assert result.exit_code == 1 and "Nothing was imported" in result.output
     assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0
     assert sql(app, "SELECT count(*) FROM threads")[0][0] == 0
@@ -253,13 +252,13 @@ def test_a_file_broken_after_many_good_comments_imports_nothing(runner, app, tmp
 def test_not_an_export_at_all_is_a_clear_error(runner, app, tmp_path):
     path = tmp_path / "other.xml"
     path.write_text("<html><body>hi</body></html>")
-    result = runner.invoke(main, ["import", "wordpress", str(path)])
+    result = runner.invoke(["import", "wordpress", str(path)])
     assert result.exit_code == 1 and "not a WordPress export" in result.output
-    result = runner.invoke(main, ["import", "json", str(path)])
+    result = runner.invoke(["import", "json", str(path)])
     assert result.exit_code == 1 and "not valid JSON" in result.output
-    result = runner.invoke(main, ["import", "isso", str(path)])
+    result = runner.invoke(["import", "isso", str(path)])
     assert result.exit_code == 1 and "not an SQLite database" in result.output
-    result = runner.invoke(main, ["import", "wordpress", str(path), "--site", "nope"])
+    result = runner.invoke(["import", "wordpress", str(path), "--site", "nope"])
     assert result.exit_code == 1
 
 

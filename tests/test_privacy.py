@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import inspect, text
 
-from comments.cli import main
 from tests.conftest import sql
 
 URI = "/2019/02/08/summit/"
@@ -158,16 +157,16 @@ def test_the_confirmation_mail_templates_render(app):
 
 def test_the_cli_exports_and_erases_and_records_both(app, runner, history, tmp_path):
     out = tmp_path / "data.json"
-    result = runner.invoke(main, ["privacy", "export", EMAIL.upper(), "-o", str(out)])
+    result = runner.invoke(["privacy", "export", EMAIL.upper(), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert len(json.loads(out.read_text())["comments"]) == 2
-    result = runner.invoke(main, ["privacy", "erase", EMAIL, "--site", "default", "--yes",
+    result = runner.invoke(["privacy", "erase", EMAIL, "--site", "default", "--yes",
                                   "--erase-text"])
     assert result.exit_code == 0 and "Erased 2 comments and 1 subscriptions" in result.output
     assert sql(app, "SELECT count(*) FROM comments WHERE status = 'deleted'")[0][0] == 2
     assert sql(app, "SELECT kind, requested_by, email_hash FROM privacy_requests ORDER BY id") == [
         ("export", "cli", ""), ("erase", "cli", "")]
-    assert runner.invoke(main, ["privacy", "erase", "nonsense", "--yes"]).exit_code == 1
+    assert runner.invoke(["privacy", "erase", "nonsense", "--yes"]).exit_code == 1
 
 
 def test_a_re_import_does_not_bring_erased_data_back(app, runner, tmp_path):
@@ -176,9 +175,9 @@ def test_a_re_import_does_not_bring_erased_data_back(app, runner, tmp_path):
     path = tmp_path / "blog.xml"
     path.write_text(wxr([{"link": "https://old.example/a/", "post_id": 1,
                           "comments": [wxr_comment(1, "Old words", email=EMAIL)]}]))
-    runner.invoke(main, ["import", "wordpress", str(path)])
-    runner.invoke(main, ["privacy", "erase", EMAIL, "--yes"])
-    result = runner.invoke(main, ["import", "wordpress", str(path)])
+    runner.invoke(["import", "wordpress", str(path)])
+    runner.invoke(["privacy", "erase", EMAIL, "--yes"])
+    result = runner.invoke(["import", "wordpress", str(path)])
     assert "erased at the reader's request" in result.output
     assert sql(app, "SELECT email, author FROM comments") == [(None, "")]
     assert "import_digest" not in sql(app, "SELECT extra FROM comments")[0][0]

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from comments.cli import main
 from tests.conftest import sql
 
 OLD = "2020-01-01 00:00:00"
@@ -30,11 +29,11 @@ def aged(app, post):
 
 
 def test_prune_forgets_old_hashes_and_removes_old_junk_in_small_batches(app, runner, aged, client):
-    dry = runner.invoke(main, ["prune", "--dry-run"])
+    dry = runner.invoke(["prune", "--dry-run"])
     assert "Would forget 5 address hashes; would remove 2 spam or rejected comments and " \
            "emptied 1" in dry.output
     assert sql(app, "SELECT count(*) FROM comments WHERE ip_hash IS NULL")[0][0] == 0
-    result = runner.invoke(main, ["prune", "--batch-size", "1"])
+    result = runner.invoke(["prune", "--batch-size", "1"])
     assert result.exit_code == 0, result.output
     assert "Forgot 5 address hashes; removed 2 spam or rejected comments and emptied 1" in result.output
     rows = {r[0]: r[1:] for r in sql(app, "SELECT text, status, ip_hash IS NULL FROM comments")}
@@ -45,13 +44,13 @@ def test_prune_forgets_old_hashes_and_removes_old_junk_in_small_batches(app, run
     assert sql(app, "SELECT count FROM threads")[0][0] == 3
     page = client.get("/api/v1/comments?uri=/2019/02/08/summit/").json
     assert [r["html"] for c in page["comments"] for r in c["replies"]] == ["<p>reply</p>"]
-    again = runner.invoke(main, ["prune"])
+    again = runner.invoke(["prune"])
     assert "Forgot 0 address hashes; removed 0" in again.output
 
 
 def test_each_site_keeps_what_its_settings_say(app, runner, aged):
     sql(app, "UPDATE sites SET settings = :s",
         s=json.dumps({"retention_ip_days": 0, "retention_spam_days": 100000}))
-    result = runner.invoke(main, ["prune", "--site", "default"])
+    result = runner.invoke(["prune", "--site", "default"])
     assert "Forgot 0 address hashes; removed 0" in result.output
-    assert runner.invoke(main, ["prune", "--site", "nope"]).exit_code == 1
+    assert runner.invoke(["prune", "--site", "nope"]).exit_code == 1

@@ -17,7 +17,7 @@ from comments.services.sites import get_site
 bp = Blueprint("privacy", __name__)
 
 # No script at all, styles from our own origin only, forms post only back here.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 STYLE = Path(__file__).resolve().parent.parent / "templates" / "privacy" / "style.css"
 
