@@ -116,12 +116,14 @@ def test_statuses_map_and_parents_may_come_after_their_replies(runner, app, tmp_
         wxr_comment(11, "Its parent is gone", parent=999),
         wxr_comment(12, "A pingback", kind="pingback"),
         wxr_comment(13, "<script>alert(1)</script><b onclick=x>bold</b> <a href='javascript:x'>l</a>"),
+        wxr_comment(14, "x" * 100_001),
     ]
     path = tmp_path / "blog.xml"
     path.write_text(wxr([{"link": "https://old.example/2020/01/a/", "post_id": 1,
                           "comments": comments, "closed": True}]), encoding="utf-8")
     result = run(runner, "import", "wordpress", str(path))
-    assert "imported 8, updated 0, unchanged 0, skipped 2" in result.output
+    assert "imported 8, updated 0, unchanged 0, skipped 3" in result.output
+    assert "skipped 1: longer than 100000 characters" in result.output
     assert "deleted in the source, without replies" in result.output
     assert "reply whose parent is not in the file or thread, made top-level" in result.output
     assert by_text(app, "A reply to a parent further down")[1] == by_text(app, "Approved parent")[0]

@@ -7,6 +7,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -23,6 +24,7 @@ from comments.services.sql import insert_ignoring_conflicts
 from comments.services.threads import ensure_thread, find_thread
 
 BATCH = 500
+MAX_TEXT = 100_000  # the most any site may allow (see sites.apply_settings)
 
 
 @dataclass
@@ -121,6 +123,10 @@ class _Loader:
         self.subscriptions: list[tuple[int, str, list[dict[str, Any]]]] = []
         self.touched: set[int] = set()
         self.current: dict[int, tuple[int | None, int | None, int]] = {}  # stored tree fields
+        # Readers comment many times; their hashes are worth computing once.
+        self.email_hash = lru_cache(maxsize=16_384)(email_hash)
+        self.address_hash = lru_cache(maxsize=16_384)(address_hash)
+        self.avatar_seed = lru_cache(maxsize=16_384)(avatar_seed)
 
     def take(self, record: SourceThread | SourceComment) -> None:
         """Accept the next thread or comment of the file."""
@@ -129,6 +135,8 @@ class _Loader:
             return
         if record.problem:
             self.summary.skipped[record.problem] += 1
+        elif len(record.text) > MAX_TEXT:
+            self.summary.skipped[f"longer than {MAX_TEXT} characters"] += 1
         elif record.kind != "comment" and not self.options.keep_pingbacks:
             self.summary.skipped["pingback or trackback (use --keep-pingbacks)"] += 1
         elif record.thread_key not in self.threads:
@@ -190,9 +198,9 @@ class _Loader:
             "text": record.text, "html": record.html, "status": record.status,
             "reasons": record.reasons, "pinned": record.pinned, "likes": record.likes,
             "dislikes": record.dislikes, "flag_count": 0, "version": 1,
-            "ip_hash": address_hash(record.ip) if record.ip else None,
-            "email_hash": email_hash(record.email) if record.email else None,
-            "avatar_seed": avatar_seed(record.email, record.author, record.ip)
+            "ip_hash": self.address_hash(record.ip) if record.ip else None,
+            "email_hash": self.email_hash(record.email) if record.email else None,
+            "avatar_seed": self.avatar_seed(record.email, record.author, record.ip)
             if record.status != CommentStatus.DELETED else "",
             "notify_replies": record.notify_replies, "import_key": record.key,
             "extra": {**extra, "import_digest": digest}, "created_at": record.created_at,
@@ -231,12 +239,14 @@ class _Loader:
 
     def _flush(self) -> None:
         if self.rows:
-            # Ids come back in the order of the rows, so the keys we hold already are reused
-            # rather than a second copy of each read back from the database.
+            # Rows come back in no promised order (asking for one makes SQLite insert them one
+            # by one), so they are matched by key; the key strings we hold are the ones kept.
+            held = {(row["thread_id"], row["import_key"]): row["import_key"] for row in self.rows}
             result = db.session.execute(
-                insert(Comment).returning(Comment.id, sort_by_parameter_order=True), self.rows)
-            for row, comment_id in zip(self.rows, result.scalars(), strict=True):
-                self.ids[row["thread_id"]][row["import_key"]] = comment_id
+                insert(Comment).returning(Comment.id, Comment.thread_id, Comment.import_key),
+                self.rows)
+            for comment_id, thread_id, key in result:
+                self.ids[thread_id][held[(thread_id, key)]] = comment_id
             self.rows = []
         if self.updates:
             db.session.execute(update(Comment), self.updates)

@@ -6,6 +6,7 @@ import gzip
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
@@ -50,6 +51,7 @@ def open_export(path: Path, on_read: Callable[[int], None] | None = None) -> Ite
             yield counted
 
 
+@cache
 def local_name(tag: str) -> str:
     """`{namespace}name` → `name`, so that WXR 1.0-1.2 and http/https namespaces all match."""
     return tag.rsplit("}", 1)[-1]
