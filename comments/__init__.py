@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
+    from comments.web import mail_pages, share_mail
 
     proxies.init_app(app)
     errors.init_app(app)
@@ -41,4 +42,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(feeds.bp)
     api.register_blueprint(shares.bp)
     app.register_blueprint(health.bp)
+    api.register_blueprint(share_mail.bp)
+    app.register_blueprint(mail_pages.bp)
     return app

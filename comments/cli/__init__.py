@@ -19,11 +19,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from comments.cli import demo, serve, sites
+    from comments.cli import demo, mail, serve, sites
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
     main.add_command(demo.demo)
+    main.add_command(mail.worker)
+    main.add_command(mail.digest)
+    main.add_command(mail.mail)
 
 
 _register()
