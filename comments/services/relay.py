@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from comments.services.identity import address_range, email_hash, keyed_hash
 from comments.services.mailsettings import flag
 from comments.services.sites import get_site
 
+EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 NOTE_MAX = 200
 NAME_MAX = 80
 _links = LinkifyIt(options={"fuzzy_link": True, "fuzzy_email": True, "fuzzy_ip": True})
@@ -109,7 +111,8 @@ def _form_started(token: str) -> float:
 def has_link(text: str) -> bool:
     """Whether `text` holds anything a mail program would turn into a link."""
     lowered = text.lower()
-    return bool(_links.test(text)) or "://" in lowered or "www." in lowered
+    return (bool(_links.test(text)) or "://" in lowered or "www." in lowered
+            or EMAIL_LIKE.search(text) is not None)
 
 
 def _checked_fields(request: ShareRequest) -> tuple[str, str | None, str, str]:
@@ -117,7 +120,7 @@ def _checked_fields(request: ShareRequest) -> tuple[str, str | None, str, str]:
     recipient = _address(request.to, "to", errors)
     sender = _address(request.from_email, "from_email", errors) if request.from_email else None
     name = " ".join(request.from_name.split())
-    note = request.note.strip()
+    note = request.note.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not name:
         errors["from_name"] = ["Your name is required."]
     elif len(name) > NAME_MAX or has_link(name):
