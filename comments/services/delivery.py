@@ -113,7 +113,8 @@ def _prepare(message_id: int, worker: str) -> tuple[EmailMessage, str, str, int]
         if row is None:
             return "gone"
         message, site = row
-        margin = timedelta(seconds=float(setting("SMTP_TIMEOUT")) + 5)
+        # Enough lease must be left to finish the conversation (each step may take the timeout).
+        margin = timedelta(seconds=2 * float(setting("SMTP_TIMEOUT")))
         if (message.status != "pending" or message.claimed_by != worker
                 or message.claimed_until is None or message.claimed_until < utcnow() + margin):
             return "lease"  # another worker may own it now: never risk a double send
