@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 
 from comments.database import write_transaction
 from comments.extensions import db
-from comments.models import OutboxMessage, Site
+from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
 from comments.services import suppression
 from comments.services.composer import UnsendableMessage, compose, sender_of
@@ -103,32 +103,56 @@ def release(worker: str, ids: list[int]) -> None:
         )
 
 
-def _prepare(message_id: int, worker: str) -> tuple[EmailMessage, str, str, int] | str:
-    """Build a claimed message; or a reason it must not be sent now."""
+@dataclass
+class Outgoing:
+    """One claimed message, built and ready (or the reason it cannot go)."""
+
+    id: int
+    attempts: int
+    recipient: str
+    sender: str = ""
+    mail: EmailMessage | None = None
+    problem: str | None = None  # "suppressed" or why it cannot be built
+
+
+def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
+    """Load and build claimed messages in one read: rows, sites and suppressions together."""
     try:
-        row = db.session.execute(
+        rows = db.session.execute(
             select(OutboxMessage, Site).outerjoin(Site, Site.id == OutboxMessage.site_id)
-            .where(OutboxMessage.id == message_id)
-        ).first()
-        if row is None:
-            return "gone"
-        message, site = row
-        # Enough lease must be left to finish the conversation (each step may take the timeout).
-        margin = timedelta(seconds=2 * float(setting("SMTP_TIMEOUT")))
-        if (message.status != "pending" or message.claimed_by != worker
-                or message.claimed_until is None or message.claimed_until < utcnow() + margin):
-            return "lease"  # another worker may own it now: never risk a double send
-        if suppression.hash_is_suppressed(email_hash(message.recipient)):
-            return "suppressed"
-        mail = compose(message, site)
-        return mail, sender_of(site).addr_spec, str(mail["To"].addresses[0].addr_spec), \
-            message.attempts
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker,
+                   OutboxMessage.status == "pending")
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        ).all()
+        hashes = {message.id: email_hash(message.recipient) for message, _site in rows}
+        suppressed = set(db.session.execute(
+            select(Suppression.email_hash).where(Suppression.email_hash.in_(set(hashes.values())))
+        ).scalars()) if hashes else set()
+        batch = []
+        for message, site in rows:
+            item = Outgoing(message.id, message.attempts, message.recipient)
+            if hashes[message.id] in suppressed:
+                item.problem = "suppressed"
+            else:
+                try:
+                    item.mail = compose(message, site)
+                    item.sender = sender_of(site).addr_spec
+                    item.recipient = str(item.mail["To"].addresses[0].addr_spec)
+                except UnsendableMessage as error:
+                    item.problem = str(error)
+            batch.append(item)
+        return batch
     finally:
         db.session.rollback()  # end the read before talking to a slow server
 
 
 def _finish(message_id: int, worker: str, **values: object) -> None:
     with write_transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # The commit survives this worker dying the moment after; only a crash of the
+            # database server itself could lose it (then one resend, same Message-ID).
+            # Not waiting for the WAL flush is what lets one worker send fast.
+            session.execute(text("SET LOCAL synchronous_commit = off"))
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
@@ -137,51 +161,65 @@ def _finish(message_id: int, worker: str, **values: object) -> None:
         )
 
 
-def deliver_one(message_id: int, worker: str, transport: Transport, tally: Tally) -> None:
-    """Send one claimed message and record the outcome."""
-    tally.seen.add(message_id)
-    try:
-        prepared = _prepare(message_id, worker)
-    except UnsendableMessage as error:
-        log.error("outbox %s cannot be built: %s", message_id, error)
-        _finish(message_id, worker, status="failed", last_error=str(error)[:1000])
-        tally.failed += 1
-        return
-    if prepared in ("gone", "lease"):
-        return
-    if prepared == "suppressed":
-        _finish(message_id, worker, status="suppressed", last_error="address suppressed")
+def deliver(item: Outgoing, worker: str, transport: Transport, tally: Tally) -> str:
+    """Send one built message and record the outcome: sent, retry, failed, bounced, suppressed."""
+    tally.seen.add(item.id)
+    if item.problem == "suppressed":
+        _finish(item.id, worker, status="suppressed", last_error="address suppressed")
         tally.skipped += 1
-        return
-    assert not isinstance(prepared, str)
-    mail, sender, recipient, attempts = prepared
+        return "suppressed"
+    if item.mail is None:
+        log.error("outbox %s cannot be built: %s", item.id, item.problem)
+        _finish(item.id, worker, status="failed", last_error=str(item.problem)[:1000])
+        tally.failed += 1
+        return "failed"
     now = utcnow()
     try:
-        transport.send(mail, sender, recipient)
+        transport.send(item.mail, item.sender, item.recipient)
     except PermanentFailure as error:
-        log.warning("outbox %s refused for good: %s", message_id, error)
+        log.warning("outbox %s refused for good: %s", item.id, error)
         with write_transaction():
-            _finish(message_id, worker, status="failed", attempts=attempts + 1,
+            _finish(item.id, worker, status="failed", attempts=item.attempts + 1,
                     last_error=str(error)[:1000])
             if error.suppress:
-                suppression.suppress(recipient, "bounced")
+                suppression.suppress(item.recipient, "bounced")
         tally.failed += 1
+        return "bounced" if error.suppress else "failed"
     except TemporaryFailure as error:
-        attempt = attempts + 1
+        attempt = item.attempts + 1
         if attempt >= int(setting("MAIL_MAX_ATTEMPTS")):
-            log.warning("outbox %s given up after %s attempts: %s", message_id, attempt, error)
-            _finish(message_id, worker, status="failed", attempts=attempt,
+            log.warning("outbox %s given up after %s attempts: %s", item.id, attempt, error)
+            _finish(item.id, worker, status="failed", attempts=attempt,
                     last_error=f"gave up: {error}"[:1000])
             tally.failed += 1
-            return
-        log.info("outbox %s will be retried: %s", message_id, error)
-        _finish(message_id, worker, attempts=attempt, last_error=str(error)[:1000],
+            return "failed"
+        log.info("outbox %s will be retried: %s", item.id, error)
+        _finish(item.id, worker, attempts=attempt, last_error=str(error)[:1000],
                 next_attempt_at=now + timedelta(seconds=retry_delay(attempt)))
         tally.retried += 1
+        return "retry"
     else:
-        _finish(message_id, worker, status="sent", sent_at=utcnow(), attempts=attempts + 1,
+        _finish(item.id, worker, status="sent", sent_at=utcnow(), attempts=item.attempts + 1,
                 last_error=None)
         tally.sent += 1
+        return "sent"
+
+
+def _deliver_batch(ids: list[int], lease_end: datetime, worker: str, transport: Transport,
+                   stop: threading.Event, tally: Tally) -> None:
+    # Enough lease must be left to finish a conversation (each step may take the timeout);
+    # past that, the rest is handed back rather than risk another worker sending it too.
+    margin = timedelta(seconds=2 * float(setting("SMTP_TIMEOUT")))
+    batch = build_batch(ids, worker)
+    bounced: set[str] = set()
+    for index, item in enumerate(batch):
+        if stop.is_set() or utcnow() + margin > lease_end:
+            release(worker, [later.id for later in batch[index:]])
+            return
+        if item.mail is not None and email_hash(item.recipient) in bounced:
+            item.problem, item.mail = "suppressed", None  # bounced earlier in this batch
+        if deliver(item, worker, transport, tally) == "bounced":
+            bounced.add(email_hash(item.recipient))
 
 
 def run_worker(stop: threading.Event | None = None, *, once: bool = False,
@@ -201,12 +239,13 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
             if digests is not None and time.monotonic() >= next_digest:
                 digests()
                 next_digest = time.monotonic() + digest_every
-            ids = claim_due_messages(worker, batch, exclude=tally.seen if once else None)
-            for index, message_id in enumerate(ids):
-                if stop.is_set():
-                    release(worker, ids[index:])
-                    break
-                deliver_one(message_id, worker, transport, tally)
+            claimed_at = utcnow()
+            ids = claim_due_messages(worker, batch, now=claimed_at,
+                                     exclude=tally.seen if once else None)
+            if ids:
+                lease_end = claimed_at + timedelta(seconds=float(setting("MAIL_LEASE_SECONDS")))
+                _deliver_batch(ids, lease_end, worker, transport, stop, tally)
+                tally.seen.update(ids)  # --once: each message at most once per run
             if not ids:
                 transport.close()  # do not hold an idle connection open
                 if once:
