@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import sql
-from tests.mailing import outbox
 
 URI = "/2019/02/08/summit/"
 

@@ -144,6 +144,20 @@ def test_a_reader_typed_line_break_never_reaches_a_header(client, sharing, smtp_
         "MIME-Version", "Content-Type"])
 
 
+def test_the_mail_is_in_the_pages_language_else_the_browsers(client, sharing):
+    from comments.services import mailfiles
+
+    client.post("/api/v1/shares", json=body(sharing, language="de"))
+    client.post("/api/v1/shares", json=body(sharing, to="b@example.org"),
+                headers={"Accept-Language": "de-AT,de;q=0.8"})
+    client.post("/api/v1/shares", json=body(sharing, to="c@example.org", language="fr"))
+    run_once(sharing)
+    with sharing.app_context():
+        subjects = sorted(item.subject for item in mailfiles.list_files())
+    assert subjects == ["An article from The Example Times, sent by a reader"] + [
+        "Ein Artikel von The Example Times, empfohlen von einem Leser"] * 2
+
+
 def test_a_filled_honeypot_gets_a_202_and_sends_nothing(client, sharing):
     response = client.post("/api/v1/shares", json=body(sharing, hp="http://spam.example"))
     assert response.status_code == 202 and len(response.json["id"]) == 20

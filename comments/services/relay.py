@@ -55,6 +55,7 @@ class ShareRequest:
     note: str
     form_token: str
     hp: str
+    language: str = ""
 
 
 def share_by_email(request: ShareRequest, client: Client) -> str:
@@ -83,7 +84,7 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
         if not suppression.hash_is_suppressed(recipient_hash):
             outbox.queue_mail(
                 site=site, recipient=recipient, template="share", kind="share",
-                language=client.language.split(",")[0].split(";")[0].strip() or "en",
+                language=request.language or client.language or "en",
                 context={"thread_id": thread.id, "title": thread.title,
                          "article_url": site.article_url(thread.uri), "link": url,
                          "from_name": name, "note": note},
