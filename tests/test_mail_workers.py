@@ -169,3 +169,48 @@ def test_the_outbox_under_random_faults_loses_nothing_and_sends_nothing_twice(ap
     run_state_machine_as_test(OutboxMachine, settings=settings(
         max_examples=8, stateful_step_count=12, deadline=None,
         suppress_health_check=list(HealthCheck)))
+
+
+def test_a_running_worker_rides_out_a_database_outage(app, smtp_server, backend, database_url,
+                                                    caplog):
+    from comments.services.delivery import run_worker
+
+    app.config.update(MAIL_IDLE_SECONDS=0.05, SQLITE_BUSY_TIMEOUT_MS=50)
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                run_worker(stop, worker="steady")
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            failures.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    try:
+        queue(app)
+        wait_for(lambda: len(smtp_server.mailbox.messages) == 1)
+        if backend == "sqlite":
+            import sqlite3
+
+            blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"),
+                                      isolation_level=None)
+            blocker.execute("BEGIN EXCLUSIVE")  # the worker's claims now fail fast
+            time.sleep(0.6)
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        else:
+            import psycopg
+
+            with psycopg.connect(database_url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        queue(app)
+        wait_for(lambda: len(smtp_server.mailbox.messages) == 2, timeout=20)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert failures == [] and not thread.is_alive()
+    if backend == "sqlite":  # PostgreSQL's pool reconnects before the worker notices
+        assert "database unavailable" in caplog.text

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import or_, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from comments.database import write_transaction
 from comments.extensions import db
@@ -234,18 +235,30 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
     digest_every = float(setting("MAIL_DIGEST_CHECK_SECONDS"))
     next_digest = time.monotonic()
     tally = Tally()
+    outage = 0  # consecutive database failures, for the pause before trying again
     try:
         while not stop.is_set():
-            if digests is not None and time.monotonic() >= next_digest:
-                digests()
-                next_digest = time.monotonic() + digest_every
-            claimed_at = utcnow()
-            ids = claim_due_messages(worker, batch, now=claimed_at,
-                                     exclude=tally.seen if once else None)
-            if ids:
-                lease_end = claimed_at + timedelta(seconds=float(setting("MAIL_LEASE_SECONDS")))
-                _deliver_batch(ids, lease_end, worker, transport, stop, tally)
-                tally.seen.update(ids)  # --once: each message at most once per run
+            try:
+                if digests is not None and time.monotonic() >= next_digest:
+                    digests()
+                    next_digest = time.monotonic() + digest_every
+                claimed_at = utcnow()
+                ids = claim_due_messages(worker, batch, now=claimed_at,
+                                         exclude=tally.seen if once else None)
+                if ids:
+                    lease = timedelta(seconds=float(setting("MAIL_LEASE_SECONDS")))
+                    _deliver_batch(ids, claimed_at + lease, worker, transport, stop, tally)
+                    tally.seen.update(ids)  # --once: each message at most once per run
+                outage = 0
+            except DBAPIError as error:
+                # The database is busy or gone for a moment: a long-running worker waits and
+                # tries again; its claims simply expire if it never gets back.
+                outage += 1
+                log.warning("worker %s: database unavailable (%s); retrying", worker, error)
+                db.session.rollback()
+                transport.close()
+                stop.wait(min(30.0, 0.25 * 2 ** min(outage, 7)))
+                continue
             if not ids:
                 transport.close()  # do not hold an idle connection open
                 if once:
