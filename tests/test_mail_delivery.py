@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from comments.services.composer import TEMPLATE_ROOT
 from tests.conftest import sql
 from tests.mailing import outbox, queue, run_once
 from tests.smtp import self_signed_certificate, start_server
@@ -165,3 +166,24 @@ def test_tls_to_an_untrusted_certificate_is_refused_and_retried(app, tmp_path):
         assert server.mailbox.messages == []
     finally:
         server.stop()
+
+
+def test_a_broken_template_or_sender_fails_that_message_and_the_worker_goes_on(app, smtp_server):
+    broken = TEMPLATE_ROOT / "test_broken.subject.txt"
+    for part, body in (("subject.txt", "{{ 1 / 0 }}"), ("txt", "x"), ("html", "x")):
+        (TEMPLATE_ROOT / f"test_broken.{part}").write_text(body)
+    try:
+        queue(app, template="test_broken")
+        [good] = queue(app)
+        tally = run_once(app)
+    finally:
+        for part in ("subject.txt", "txt", "html"):
+            (TEMPLATE_ROOT / f"test_broken.{part}").unlink()
+    assert (tally.sent, tally.failed) == (1, 1) and broken.parent.exists()
+    assert smtp_server.mailbox.message_ids == [good]
+    assert "ZeroDivisionError" in outbox(app)[0][5]
+    sql(app, "UPDATE sites SET mail_from = :bad", bad="news@example.org\r\nBcc: x@evil.example")
+    app.config["MAIL_FROM"] = "not an address"
+    queue(app)
+    assert run_once(app).failed == 1
+    assert "no valid sender" in outbox(app)[-1][5]

@@ -196,3 +196,23 @@ def test_mail_is_written_in_the_readers_language_with_english_fallback(app, clie
     with app.app_context():
         [listed] = mailfiles.list_files()
     assert listed.subject == subject
+
+
+def test_reader_text_in_a_reply_never_reaches_a_header(app, client, post, smtp_server):
+    from tests.mailing import run_once
+
+    app.config["SMTP_URL"] = smtp_server.url
+    sql(app, "UPDATE sites SET name = :n", n="Times\r\nBcc: all@example.org")
+    parent = subscribe(app, client, post, title="Summit\r\nBcc: t@example.org")
+    assert post(author="Bob", email="bob@example.com\r\nBcc: x@example.org",
+                parent_id=parent).status_code == 422
+    post(author="Bob\r\nBcc: evil@example.org", text="Hi\r\nBcc: evil@example.org",
+         parent_id=parent)
+    run_once(app)
+    for mail in smtp_server.mailbox.messages:
+        assert "Bcc" not in mail
+        assert "\n" not in str(mail["Subject"]) and "\n" not in str(mail["From"])
+    assert [rcpts for _sender, rcpts in smtp_server.mailbox.envelopes] == [
+        ["ann@example.com"], ["ann@example.com"]]
+    reply = smtp_server.mailbox.messages[-1]
+    assert reply["From"].addresses[0].display_name == "Times Bcc: all@example.org"

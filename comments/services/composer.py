@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -19,6 +21,7 @@ from comments.models.types import utcnow
 from comments.services.mail_links import unsubscribe_url
 from comments.services.mailsettings import default_sender, public_url
 
+log = logging.getLogger(__name__)
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates" / "mail"
 TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -85,12 +88,15 @@ def header_text(value: str, limit: int = 200) -> str:
 
 def sender_of(site: Site | None) -> Address:
     """The site's own address (or the configured default), with the site's name."""
-    address = (site.mail_from if site is not None else None) or default_sender()
     name = header_text(site.name if site is not None else "", 80)
-    try:
-        return Address(display_name=name, addr_spec=address)
-    except (ValueError, IndexError):
-        return Address(display_name=name, addr_spec=default_sender())
+    for address in ((site.mail_from if site is not None else None), default_sender()):
+        if not address:
+            continue
+        try:
+            return Address(display_name=name, addr_spec=address.strip())
+        except (ValueError, IndexError, MessageError):
+            log.error("not a usable sender address: %r", address)
+    raise UnsendableMessage("no valid sender address: set the site's mail_from or MAIL_FROM")
 
 
 def site_context(site: Site | None) -> dict[str, Any]:

@@ -141,6 +141,9 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
                     item.recipient = str(item.mail["To"].addresses[0].addr_spec)
                 except UnsendableMessage as error:
                     item.problem = str(error)
+                except Exception as error:  # noqa: BLE001 - one bad template must not stop mail
+                    log.exception("outbox %s: building the mail failed", message.id)
+                    item.problem = f"{type(error).__name__}: {error}"
             batch.append(item)
         return batch
     finally:
