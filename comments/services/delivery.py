@@ -43,6 +43,7 @@ class Tally:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    outages: int = 0  # times the database could not be reached
     seen: set[int] = field(default_factory=set)
 
 
@@ -257,6 +258,7 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                 # The database is busy or gone for a moment: a long-running worker waits and
                 # tries again; its claims simply expire if it never gets back.
                 outage += 1
+                tally.outages += 1
                 log.warning("worker %s: database unavailable (%s); retrying", worker, error)
                 db.session.rollback()
                 transport.close()
