@@ -63,6 +63,7 @@ def test_notify_me_sends_a_confirmation_first_and_get_does_not_confirm(app, clie
     assert client.post(link).status_code == 200
     assert sql(app, "SELECT confirmed_at IS NOT NULL FROM subscriptions") == [(True,)]
     assert client.post(link + "x").status_code == 404
+    assert client.get(link + "x").status_code == 404
 
 
 def test_an_unconfirmed_subscription_hears_nothing(app, client, post):
