@@ -52,3 +52,19 @@ def test_mail_file_names_are_checked_never_used_as_paths(app, runner):
 
 def test_digest_command_queues_due_digests(app, runner):
     assert "0 digests queued" in runner.invoke(args=["digest"]).output
+
+
+def test_finished_mail_is_forgotten_after_the_keep_period(app):
+    from datetime import timedelta
+
+    from comments.models.types import utcnow
+    from comments.services.outbox_pruning import prune_finished_mail
+    from tests.conftest import sql
+
+    queue(app, count=4)
+    sql(app, "UPDATE outbox SET status = 'sent' WHERE id IN (1, 2)")
+    sql(app, "UPDATE outbox SET status = 'failed' WHERE id = 3")
+    with app.app_context():
+        assert prune_finished_mail(utcnow() + timedelta(days=29)) == 0
+        assert prune_finished_mail(utcnow() + timedelta(days=31)) == 3
+    assert sql(app, "SELECT id, status FROM outbox") == [(4, "pending")]  # never unsent mail

@@ -18,6 +18,7 @@ def worker(once: bool) -> None:
     """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
     from comments.services.delivery import run_worker
     from comments.services.digests import send_due_digests
+    from comments.services.outbox_pruning import prune_finished_mail
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -28,7 +29,11 @@ def worker(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    tally = run_worker(stop, once=once, digests=send_due_digests)
+    def periodic() -> int:
+        prune_finished_mail()
+        return send_due_digests()
+
+    tally = run_worker(stop, once=once, digests=periodic)
     click.echo(f"worker stopped: {tally.sent} sent, {tally.retried} to retry, "
                f"{tally.failed} failed, {tally.skipped} suppressed")
 

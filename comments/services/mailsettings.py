@@ -24,6 +24,7 @@ MAIL_DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 10,  # temporary failures before a message is given up
     "MAIL_IDLE_SECONDS": 2.0,  # how long an idle worker sleeps between polls
     "MAIL_DIGEST_CHECK_SECONDS": 600.0,  # how often a running worker sends due digests
+    "MAIL_KEEP_DAYS": 30,  # finished outbox rows (addresses, notes) are deleted after this
     "SHARES_BY_EMAIL_ENABLED": True,  # kill switch for "send this to a friend" by email
 }
 
