@@ -26,8 +26,9 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates" / "mail"
 TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-#: Mail to staff, not to readers: no unsubscribe headers (they manage it in their settings).
-STAFF_KINDS = ("moderation",)
+#: Mail to staff (kinds starting so), not to readers: no unsubscribe headers; moderators
+#: choose what they get in their own settings.
+STAFF_KINDS = ("moderation", "moderator", "staff")
 
 
 class UnsendableMessage(Exception):
