@@ -32,6 +32,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # as received, before any parsing
         # One entry per message to come: "ok", an SMTP reply for RCPT ("451 ..."), "drop"
         # (disconnect during DATA) or ("slow", seconds) before answering DATA.
         self.script: list[Any] = []
@@ -65,6 +66,7 @@ class Mailbox:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
+            self.raw.append(envelope.original_content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 

@@ -34,6 +34,10 @@ def test_a_reader_mail_arrives_with_the_right_headers_and_both_parts(app, smtp_s
     unsubscribe = mail["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://comments.news.example/mail/unsubscribe/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire as one plain line: providers do not decode encoded words in this header.
+    raw_line = next(line for line in smtp_server.mailbox.raw[0].split(b"\r\n")
+                    if line.startswith(b"List-Unsubscribe:"))
+    assert raw_line == b"List-Unsubscribe: " + unsubscribe.encode()
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "Ann <script> thinks you would like" in text and "Read this & <that>" in text

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.errors import MessageError
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
@@ -29,6 +30,32 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 #: Mail to staff (kinds starting so), not to readers: no unsubscribe headers; moderators
 #: choose what they get in their own settings.
 STAFF_KINDS = ("moderation", "moderator", "staff")
+
+
+class UnfoldedUrlHeader(UnstructuredHeader):
+    """A header holding one `<URL>` we built, written on one line as it is.
+
+    The standard folding turns a long unbroken URL into RFC 2047 encoded words, which mail
+    providers do not decode in List-Unsubscribe; a line up to 998 characters is valid.
+    """
+
+    name: str  # provided by the BaseHeader the registry mixes in
+
+    def fold(self, *, policy: email_policy.Policy) -> str:
+        value = str(self)
+        if not URL_HEADER.match(value):
+            raise UnsendableMessage(f"not a bracketed URL: {value[:80]!r}")
+        return f"{self.name}: {value}{policy.linesep}"
+
+
+def _mail_policy() -> Any:
+    registry = HeaderRegistry()
+    registry.map_to_type("list-unsubscribe", cast(Any, UnfoldedUrlHeader))
+    return email_policy.default.clone(header_factory=registry)
+
+
+URL_HEADER = re.compile(r"^<https?://[\x21-\x3b\x3d\x3f-\x7e]{1,900}>$")
+MAIL_POLICY = _mail_policy()
 
 
 class UnsendableMessage(Exception):
@@ -122,7 +149,7 @@ def compose(message: OutboxMessage, site: Site | None) -> EmailMessage:
         context["unsubscribe_url"] = unsubscribe_url(recipient, scope, thread_id)
     rendered = render(message.template, context, message.language)
 
-    mail = EmailMessage()
+    mail = EmailMessage(policy=MAIL_POLICY)
     mail["Subject"] = rendered.subject
     mail["From"] = sender_of(site)
     mail["To"] = Address(addr_spec=recipient)
