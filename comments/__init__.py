@@ -33,8 +33,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
     from comments.web import mail_pages, share_mail
+    from comments.web import metrics, requestlog
 
     proxies.init_app(app)
+    requestlog.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     api.register_blueprint(comments.bp)
@@ -44,4 +47,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     api.register_blueprint(share_mail.bp)
     app.register_blueprint(mail_pages.bp)
+    app.register_blueprint(metrics.bp)
     return app
