@@ -176,7 +176,7 @@ def test_a_running_worker_rides_out_a_database_outage(app, smtp_server, backend,
 
     from comments.extensions import db
 
-    app.config.update(MAIL_IDLE_SECONDS=0.05, SQLITE_BUSY_TIMEOUT_MS=50)
+    app.config.update(MAIL_IDLE_SECONDS=0.05, DATABASE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
         db.engine.dispose()  # new connections take the short busy timeout
     stop = threading.Event()
