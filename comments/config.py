@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
+    "AKISMET_URL": None,  # default: Akismet's own comment-check endpoint
+    "MODERATOR_SESSION_HOURS": 12,
+    "SIGNIN_LIMIT": "5 per minute;30 per hour",
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,

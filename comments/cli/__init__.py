@@ -19,11 +19,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from comments.cli import demo, serve, sites
+    from comments.cli import demo, moderators, serve, sites
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
     main.add_command(demo.demo)
+    main.add_command(moderators.create_moderator)
+    main.add_command(moderators.tokens)
 
 
 _register()
