@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from comments.errors import BadParameters, Forbidden
 from comments.extensions import db
@@ -59,10 +59,10 @@ def like_pattern(text: str) -> str:
 
 
 def _statement(moderator: Moderator, status: str, site_key: str | None, uri: str | None,
-               query: str | None) -> Select[Any]:
+               query: str | None) -> Any:
     if status not in STATUSES:
         raise BadParameters(errors={"status": [f"Must be one of {', '.join(STATUSES)}."]})
-    statement = (
+    statement: Any = (
         select(Comment, Thread, Site)
         .join(Thread, Thread.id == Comment.thread_id)
         .join(Site, Site.id == Thread.site_id)

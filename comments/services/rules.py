@@ -91,7 +91,7 @@ def compile_words(patterns: list[str]) -> re.Pattern[str] | None:
         atoms = _atoms(normalise_word(pattern))
         if atoms.count(STAR) > MAX_STARS:
             continue  # only rules written around validate_pattern can have more
-        if atoms and any(atom not in (STAR, r"\s+") for atom in atoms):
+        if any(atom not in (STAR, r"\w", r"\s+") for atom in atoms):
             trie.add(atoms)
     if not trie.children:
         return None

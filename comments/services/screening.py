@@ -76,6 +76,9 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
         verdict.hold("bot: form token invalid or expired")
         return
     elapsed = time.time() - issued
+    if elapsed > tokens.PURPOSES["form"]:
+        verdict.hold("bot: form token invalid or expired")
+        return
     minimum = settings.min_submit_seconds or 0
     if elapsed < minimum:
         verdict.hold(f"bot: sent {max(elapsed, 0):.1f} s after the form was shown "
