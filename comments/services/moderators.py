@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 
 from comments.database import write_transaction
@@ -24,14 +26,28 @@ MIN_PASSWORD = 10
 TOKEN_PREFIX = "cmt_"  # noqa: S105 - a label that tells our tokens apart, not a secret
 SESSION_PURPOSE = "session-ended"
 
-_hasher = PasswordHasher()
-# Verifying against this when the account is unknown costs the same time as a real check.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@cache
+def _argon2(time_cost: int, memory_kib: int) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+    # Verifying against this when the account is unknown costs the same time as a real check.
+    return hasher, hasher.hash("not a real password, only for timing")
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return _argon2(int(config["ARGON2_TIME_COST"]), int(config["ARGON2_MEMORY_KIB"]))[0]
+
+
+def _dummy_hash() -> str:
+    config = current_app.config
+    return _argon2(int(config["ARGON2_TIME_COST"]), int(config["ARGON2_MEMORY_KIB"]))[1]
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher.hash(password)
+    """An argon2id hash of `password`, at the install's configured cost."""
+    return _hasher().hash(password)
 
 
 def _check_password(password: str) -> None:
@@ -152,16 +168,16 @@ def authenticate(email: str, password: str) -> Moderator | None:
     moderator = db.session.execute(
         select(Moderator).where(func.lower(Moderator.email) == address)
     ).scalar_one_or_none()
-    stored = moderator.password_hash if moderator is not None else _DUMMY_HASH
+    stored = moderator.password_hash if moderator is not None else _dummy_hash()
     try:
-        _hasher.verify(stored, password[:1000])
+        _hasher().verify(stored, password[:1000])
     except (VerificationError, InvalidHashError):
         return None
     if moderator is None or moderator.disabled:
         return None
     with write_transaction():
         moderator.last_login_at = utcnow()
-        if _hasher.check_needs_rehash(moderator.password_hash):
+        if _hasher().check_needs_rehash(moderator.password_hash):
             moderator.password_hash = hash_password(password)
     return moderator
 
@@ -174,7 +190,7 @@ def change_password(moderator_id: int, current: str | None, new: str, *,
         moderator = get_moderator(moderator_id)
         if current is not None:
             try:
-                _hasher.verify(moderator.password_hash, current[:1000])
+                _hasher().verify(moderator.password_hash, current[:1000])
             except (VerificationError, InvalidHashError) as error:
                 raise Forbidden("The current password is wrong.") from error
         moderator.password_hash = hash_password(new)
