@@ -39,7 +39,7 @@ def bar_chart(days: list[date], values: list[int], label: str) -> Markup:
         parts.append(f'<line class="grid" x1="{MARGIN_LEFT}" x2="{WIDTH}" y1="{y:.1f}" '
                      f'y2="{y:.1f}" stroke="#d0d4da" stroke-width="1"/>')
         parts.append(f'<text x="{MARGIN_LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" '
-                     f'font-size="11" fill="#555">{int(top * fraction)}</text>')
+                     f'font-size="11" fill="#555">{top * fraction:g}</text>')
     for index, (day, value) in enumerate(zip(days, values, strict=True)):
         height = plot_h * value / top if top else 0
         x = MARGIN_LEFT + index * slot + (slot - bar_w) / 2
