@@ -1,13 +1,14 @@
 """The moderation JSON API of API.md: bearer tokens, listing, actions, bulk, threads."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 
 from tests.conftest import sql
 from tests.moderation_support import (  # noqa: F401 - fixtures
-    config,
     admin,
     admin_token,
     bearer,
+    config,
     make_moderator,
     make_site,
     make_token,

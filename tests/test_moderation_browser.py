@@ -1,4 +1,5 @@
 """The moderation UI in a real Chromium: sign in, approve from the keyboard, bulk-reject, hostile data."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """The dashboard's figures and its inline SVG charts; the CLI for moderators and tokens."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Moderator mail: one outbox row per moderator of the site, and single-use confirmation links."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 

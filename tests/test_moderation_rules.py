@@ -1,4 +1,5 @@
 """Rules: blocked and held words with wildcards, bans by email, domain and address range."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Site policies and spam signals: modes, links, flags, closed threads, bot signs, duplicates, Akismet."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 

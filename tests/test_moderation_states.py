@@ -1,4 +1,5 @@
 """A state machine over posting and moderating: nothing rejected or spam ever shows, counts stay exact."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.conftest import sql
 from tests.moderation_support import (  # noqa: F401 - fixtures

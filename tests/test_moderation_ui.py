@@ -1,4 +1,5 @@
 """The moderation UI over HTTP: sign-in, CSRF, throttling, sessions that end, pages and actions."""
+# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 
 from tests.conftest import sql
 from tests.moderation_support import (  # noqa: F401 - fixtures
-    config,
     PASSWORD,
     admin,
+    config,
     csrf_token,
     make_moderator,
     make_site,

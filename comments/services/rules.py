@@ -7,6 +7,7 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -171,7 +172,17 @@ def _first(pattern: re.Pattern[str] | None, text: str) -> str | None:
 
 
 def compile_rules(rows: list[tuple[str, str]]) -> RuleSet:
-    """Compile `(kind, pattern)` pairs into a RuleSet; malformed rows are skipped."""
+    """Compile `(kind, pattern)` pairs into a RuleSet; malformed rows are skipped.
+
+    Compiling thousands of words takes a noticeable fraction of a second, so the result is
+    memoised by the exact rows it was built from. That cannot go stale: the rows themselves
+    are read on every request, and different rows make a different key.
+    """
+    return _compile_rows(tuple(rows))
+
+
+@lru_cache(maxsize=16)
+def _compile_rows(rows: tuple[tuple[str, str], ...]) -> RuleSet:
     words: dict[str, list[str]] = {"block_word": [], "hold_word": []}
     rules = RuleSet()
     networks: list[Network] = []
@@ -203,7 +214,7 @@ def load_rules(site_id: int) -> RuleSet:
         select(Rule.kind, Rule.pattern).where(
             or_(Rule.site_id == site_id, Rule.site_id.is_(None)),
             or_(Rule.expires_at.is_(None), Rule.expires_at > now),
-        )
+        ).order_by(Rule.id)
     ).all()
     return compile_rules([(kind, pattern) for kind, pattern in rows])
 
