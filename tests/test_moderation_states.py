@@ -134,6 +134,6 @@ def test_no_path_publishes_rejected_or_spam_and_counts_stay_exact(app, client, a
     add_rule(app, "block_word", "forbidden")
     machine = make_machine(app, client, admin)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=12, stateful_step_count=15, deadline=None,
+        max_examples=8, stateful_step_count=15, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     ))
