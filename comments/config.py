@@ -32,7 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_KIB": 65536,
     "SIGNIN_LIMIT": "5 per minute;30 per hour",
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # How long a write waits for a lock before answering 503 (SQLite busy_timeout,
+    # PostgreSQL lock_timeout).
+    "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,
     # flask-smorest / OpenAPI
     "API_TITLE": "Comments",

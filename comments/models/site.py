@@ -56,7 +56,7 @@ class SiteSettings:
         return asdict(self)
 
 
-class Site(db.Model):  # type: ignore[name-defined,misc]
+class Site(db.Model):  # type: ignore[name-defined]
     """A publisher's site: articles live under `base_url`, embeds run on `allowed_origins`."""
 
     __tablename__ = "sites"
