@@ -101,9 +101,9 @@ def make_machine(app, client, moderator_id: int) -> type[RuleBasedStateMachine]:
 
         @invariant()
         def counts_equal_the_visible_comments(self) -> None:
+            per_status = "(SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.status = '{}')"
             rows = sql(app, "SELECT t.uri, t.count, t.pending_count, "
-                            "(SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.status = 'approved'), "
-                            "(SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.status = 'pending') "
+                            f"{per_status.format('approved')}, {per_status.format('pending')} "
                             "FROM threads t")
             for uri, count, pending, approved, waiting in rows:
                 assert count == approved, uri

@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
 def current_moderator() -> Moderator | None:
     """The moderator signed in on this request, if the session is still alive."""
     if "moderator" in g:
-        return g.moderator  # type: ignore[no-any-return]
+        return g.moderator
     found: Moderator | None = None
     data = session.get(SESSION_KEY)
     if isinstance(data, dict):
