@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from comments.cli import main
 from tests.conftest import sql
 from tests.moderation_support import config, set_policy  # noqa: F401 - fixtures
 
@@ -51,7 +50,7 @@ def test_charts_are_plain_svg_with_exact_titles():
 
 
 def test_create_moderator_from_the_cli(app, runner):
-    result = runner.invoke(main, ["create-moderator", "--email", "Ed@Example.com", "--name", "Ed",
+    result = runner.invoke(args=["create-moderator", "--email", "Ed@Example.com", "--name", "Ed",
                                  "--role", "admin", "--all-sites", "--password-stdin"],
                            input="a long enough password\n")
     assert result.exit_code == 0, result.output
@@ -59,27 +58,27 @@ def test_create_moderator_from_the_cli(app, runner):
     stored = sql(app, "SELECT email, role, password_hash FROM moderators")[0]
     assert stored[0] == "ed@example.com" and stored[1] == "admin"
     assert stored[2].startswith("$argon2id$")
-    again = runner.invoke(main, ["create-moderator", "--email", "ed@example.com", "--site",
+    again = runner.invoke(args=["create-moderator", "--email", "ed@example.com", "--site",
                                 "default", "--password-stdin"], input="a long enough password\n")
     assert again.exit_code != 0 and "exists already" in again.output
-    short = runner.invoke(main, ["create-moderator", "--email", "f@example.com", "--site",
+    short = runner.invoke(args=["create-moderator", "--email", "f@example.com", "--site",
                                 "default", "--password-stdin"], input="short\n")
     assert short.exit_code != 0 and "password" in short.output
-    nosite = runner.invoke(main, ["create-moderator", "--email", "g@example.com", "--site",
+    nosite = runner.invoke(args=["create-moderator", "--email", "g@example.com", "--site",
                                  "nope", "--password-stdin"], input="a long enough password\n")
     assert nosite.exit_code != 0 and "Unknown site" in nosite.output
 
 
 def test_tokens_from_the_cli(app, runner, client):
-    runner.invoke(main, ["create-moderator", "--email", "ed@example.com", "--site", "default",
+    runner.invoke(args=["create-moderator", "--email", "ed@example.com", "--site", "default",
                         "--password-stdin"], input="a long enough password\n")
-    created = runner.invoke(main, ["tokens", "create", "--email", "ed@example.com", "--name", "bot"])
+    created = runner.invoke(args=["tokens", "create", "--email", "ed@example.com", "--name", "bot"])
     secret = created.output.strip()
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/moderation/comments", headers=headers).status_code == 200
-    listed = runner.invoke(main, ["tokens", "list", "--email", "ed@example.com"])
+    listed = runner.invoke(args=["tokens", "list", "--email", "ed@example.com"])
     assert "bot" in listed.output and secret not in listed.output
     token_id = listed.output.split("\t")[0]
-    revoked = runner.invoke(main, ["tokens", "revoke", token_id, "--email", "ed@example.com"])
+    revoked = runner.invoke(args=["tokens", "revoke", token_id, "--email", "ed@example.com"])
     assert revoked.exit_code == 0
     assert client.get("/api/v1/moderation/comments", headers=headers).status_code == 401

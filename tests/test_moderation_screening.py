@@ -113,18 +113,29 @@ def test_api_clients_without_a_form_token_publish_unless_the_site_requires_the_f
     assert "without the comment form" in reasons(app)[-1]
 
 
+PASTED = "Buy my book at https://books.example, the best deals on the whole web!"
+
+
 def test_the_same_text_twice_in_a_thread_is_held(app, post):
-    assert post(text="First!").status_code == 201
-    response = post(text="First!", environ={"REMOTE_ADDR": "192.0.2.99"})
+    assert post(text=PASTED).status_code == 201
+    response = post(text=PASTED, environ={"REMOTE_ADDR": "192.0.2.99"})
     assert response.status_code == 202
     assert "duplicate" in reasons(app)[-1]
 
 
 def test_the_same_author_repeating_a_text_elsewhere_is_held(app, post):
-    assert post(text="Buy my book", email="ann@example.com").status_code == 201
-    assert post(uri="/other/", text="Buy my book", email="ann@example.com").status_code == 202
-    assert post(uri="/third/", text="Buy my book", email="bob@example.com",
+    assert post(text=PASTED, email="ann@example.com").status_code == 201
+    assert post(uri="/other/", text=PASTED, email="ann@example.com").status_code == 202
+    assert post(uri="/third/", text=PASTED, email="bob@example.com",
                 environ={"REMOTE_ADDR": "192.0.2.50"}).status_code == 201
+
+
+def test_short_texts_may_repeat(app, post):
+    assert post(text="Thanks!").status_code == 201
+    assert post(text="Thanks!").status_code == 201
+    set_policy(app, duplicate_min_length=0)
+    assert post(text=PASTED).status_code == 201
+    assert post(text=PASTED).status_code == 201
 
 
 # ---- Akismet on a real HTTP server on loopback ----

@@ -173,7 +173,8 @@ def test_rules_policy_people_audit_and_dashboard_pages(app, client, post, admin)
     saved = client.post("/moderate/sites/default", data={
         "csrf_token": token, "moderation": "hold_first", "hold_until_approved": "1",
         "hold_links": "", "close_after_days": "30", "flag_threshold": "2",
-        "min_submit_seconds": "4", "edit_window": "600", "akismet": "on"})
+        "min_submit_seconds": "4", "edit_window": "600", "duplicate_min_length": "48",
+        "akismet": "on"})
     assert saved.status_code == 303
     from comments.extensions import db
     from comments.services.sites import get_site

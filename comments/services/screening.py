@@ -87,10 +87,14 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
 
 @register(70, "duplicates")
 def check_duplicates(sub: Submission, verdict: Verdict) -> None:
-    """Hold a text already posted in this thread, or by this author anywhere on the site lately."""
+    """Hold a text already posted in this thread, or by this author anywhere on the site lately.
+
+    Short texts ("Thanks!", "+1") are repeated innocently all the time; spam that is pasted
+    around is longer, so only texts of the site's `duplicate_min_length` or more count.
+    """
     comment = sub.comment
-    text = comment.text.strip()
-    if not text or len(text) < 3:
+    minimum = sub.site.settings.duplicate_min_length
+    if not minimum or len(comment.text.strip()) < minimum:
         return
     same_author = [Comment.ip_hash == comment.ip_hash]
     if comment.email_hash:

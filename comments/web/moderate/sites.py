@@ -26,6 +26,7 @@ NUMBER_SETTINGS = [
     ("flag_threshold", "Readers whose flags send a comment back to the queue", "0: never."),
     ("min_submit_seconds", "Minimum seconds to write a comment in the form", "Faster is held."),
     ("edit_window", "Seconds a reader may edit or delete", ""),
+    ("duplicate_min_length", "Hold repeated texts of at least (characters)", "0: never."),
 ]
 SWITCHES = [
     ("require_author", "Require a name"),
