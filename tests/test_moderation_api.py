@@ -186,3 +186,25 @@ def test_the_openapi_document_lists_the_moderation_api(client):
     paths = client.get("/api/openapi.json").json["paths"]
     assert "/api/v1/moderation/bulk" in paths
     assert "/api/v1/moderation/comments" in paths
+
+
+def test_a_queue_page_is_a_constant_number_of_queries(app, client, post, admin_token,
+                                                      count_queries):
+    set_policy(app, moderation="hold_all")
+
+    def page_queries() -> int:
+        with count_queries() as counter:
+            assert client.get(f"{API}/comments?status=pending",
+                              headers=bearer(admin_token)).status_code == 200
+        return counter.count
+
+    def batch(name: str, size: int) -> None:
+        for n in range(size):
+            post(text=f"{name} {n}", email=f"{name}{n}@example.com" if n % 2 else None,
+                 environ={"REMOTE_ADDR": f"192.0.2.{n}"})
+
+    batch("first", 4)
+    page_queries()  # the token's first use is recorded once
+    few = page_queries()
+    batch("second", 16)
+    assert page_queries() == few
