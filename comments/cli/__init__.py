@@ -20,11 +20,16 @@ def main() -> None:
 
 
 def _register() -> None:
-    from comments.cli import demo, moderators, serve, sites
+    from comments.cli import demo, porting, privacy, serve, sites
+    from comments.cli import moderators  # noqa: I001 - a line of its own merges cleanly
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
     main.add_command(demo.demo)
+    main.add_command(porting.import_group)
+    main.add_command(porting.export_group)
+    main.add_command(privacy.privacy)
+    main.add_command(privacy.prune)
     main.add_command(moderators.create_moderator)
     main.add_command(moderators.tokens)
 
