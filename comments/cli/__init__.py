@@ -21,7 +21,6 @@ def main() -> None:
 
 def _register() -> None:
     from comments.cli import demo, porting, privacy, serve, sites
-    from comments.cli import moderators  # noqa: I001 - a line of its own merges cleanly
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
@@ -30,6 +29,8 @@ def _register() -> None:
     main.add_command(porting.export_group)
     main.add_command(privacy.privacy)
     main.add_command(privacy.prune)
+    from comments.cli import moderators
+
     main.add_command(moderators.create_moderator)
     main.add_command(moderators.tokens)
 
