@@ -113,7 +113,8 @@ def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
 
 
 ACTION_RULE = (
-    "/comments/<int(max=2147483647):comment_id>/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
+    "/comments/<int(max=2147483647):comment_id>"
+    "/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
 )
 
 
