@@ -13,8 +13,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import sql
-from tests.moderation_support import config  # noqa: F401 - cheap password hashing
-from tests.moderation_support import csrf_token, make_moderator, set_policy
+from tests.moderation_support import (
+    config,  # noqa: F401 - cheap password hashing
+    csrf_token,
+    make_moderator,
+    set_policy,
+)
 
 URI = "/2019/02/08/summit/"
 OTHER = {"edit": "share-link", "moderation-link": "edit", "unsubscribe": "confirm-email",
