@@ -31,7 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from comments import models  # noqa: F401 - register the tables on the metadata
-    from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
+    from comments.web import comments, counts, embed, errors, feeds, headers, health, proxies, shares
 
     proxies.init_app(app)
     errors.init_app(app)
@@ -41,4 +41,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(feeds.bp)
     api.register_blueprint(shares.bp)
     app.register_blueprint(health.bp)
+    embed.init_app(app)
     return app

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,
+    "DEMO": False,  # serve the made-up article of `comments demo` at /
     # flask-smorest / OpenAPI
     "API_TITLE": "Comments",
     "API_VERSION": "v1",

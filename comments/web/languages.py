@@ -1,0 +1,57 @@
+"""The embed's languages: one JSON file per language, shared by the server page and its script."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from comments import package_resource
+
+LANGUAGES = ("en", "de", "fr", "es", "ko", "ja")
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def strings(language: str) -> dict[str, Any]:
+    """Every visible string of the embed in `language` (files ship with the package, read once)."""
+    path = package_resource("embed") / "lang" / f"{language}.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def choose(requested: str | None, accept: list[str]) -> str:
+    """The best shipped language: the requested tag, else the browser's preferences, else English."""
+    for tag in [requested or "", *accept]:
+        primary = tag.strip().lower().replace("_", "-").split("-", 1)[0]
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def plural_category(language: str, n: int) -> str:
+    """The CLDR plural category of a whole number in the shipped languages."""
+    if language in ("ko", "ja"):
+        return "other"
+    if language == "fr":
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+class Translator:
+    """`t(key, **values)` for one language; plural strings take `n`."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.table = strings(language)
+        self.fallback = strings(DEFAULT_LANGUAGE)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        entry = self.table.get(key, self.fallback.get(key, key))
+        if isinstance(entry, dict):
+            category = plural_category(self.language, int(values.get("n", 0)))
+            entry = entry.get(category) or entry.get("other") or ""
+        text = str(entry)
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
