@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # How long a write waits for a lock before answering 503 (SQLite busy_timeout,
+    # PostgreSQL lock_timeout).
+    "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,
     "DEMO": False,  # serve the made-up article of `comments demo` at /
     # flask-smorest / OpenAPI

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Integer, and_, cast, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from comments.errors import BadParameters, SiteNotFound
@@ -60,19 +60,20 @@ def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
 
 
 def _order(sort: str) -> list[tuple[Any, bool]]:
+    pinned = cast(Comment.pinned, Integer)  # pinned comments first, on every sort
     if sort == "newest":
-        return [(Comment.pinned, True), (Comment.created_at, True), (Comment.id, True)]
+        return [(pinned, True), (Comment.created_at, True), (Comment.id, True)]
     if sort == "top":
-        return [(Comment.pinned, True), (Comment.likes - Comment.dislikes, True),
+        return [(pinned, True), (Comment.likes - Comment.dislikes, True),
                 (Comment.created_at, False), (Comment.id, False)]
-    return [(Comment.pinned, True), (Comment.created_at, False), (Comment.id, False)]
+    return [(pinned, True), (Comment.created_at, False), (Comment.id, False)]
 
 
 def _cursor_values(comment: Comment, sort: str) -> list[Any]:
     created = comment.created_at.isoformat()
     if sort == "top":
-        return [comment.pinned, comment.score, created, comment.id]
-    return [comment.pinned, created, comment.id]
+        return [int(comment.pinned), comment.score, created, comment.id]
+    return [int(comment.pinned), created, comment.id]
 
 
 def encode_cursor(comment: Comment, sort: str) -> str:
@@ -90,7 +91,7 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
             raise ValueError("cursor for another sort")
         values = values[1:]
         expected = 4 if sort == "top" else 3
-        if len(values) != expected or not isinstance(values[0], bool):
+        if len(values) != expected or values[0] not in (0, 1) or isinstance(values[0], bool):
             raise ValueError("wrong shape")
         values[-2] = datetime.fromisoformat(values[-2])
         if not isinstance(values[-1], int) or (sort == "top" and not isinstance(values[1], int)):

@@ -15,9 +15,14 @@ def insert_ignoring_conflicts(model: Any, values: dict[str, Any], keys: list[str
     """Insert a row unless one with the same `keys` exists; True when this call inserted it."""
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    result = db.session.execute(statement)
-    return bool(result.rowcount)
+    statement = (
+        module.insert(model.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(model.__table__.c.id)
+    )
+    # Core, not ORM, execution: RETURNING tells reliably whether a row went in.
+    return db.session.connection().execute(statement).first() is not None
 
 
 def keyset_after(columns: list[tuple[ColumnElement[Any], bool]], values: list[Any]) -> Any:

@@ -31,10 +31,9 @@ def body_etag(body: Any) -> str:
 
 def public_json(body: Any, etag: str) -> Response:
     """A cacheable public JSON answer, or an empty 304 when `body` is None."""
-    if body is None:
-        response = Response(status=304)
-    else:
-        response = current_app.json.response(body)
+    response: Response = (
+        Response(status=304) if body is None else current_app.json.response(body)  # type: ignore[assignment]
+    )
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
