@@ -463,12 +463,8 @@
     slot.hidden = !text;
   }
 
-  function button(label, className) {
-    var node = document.createElement("button");
-    node.type = "button";
-    node.className = className || "c-button-quiet";
-    node.textContent = label;
-    return node;
+  function piece(name) {
+    return document.getElementById("c-" + name + "-template").content.firstElementChild.cloneNode(true);
   }
 
   function vote(item, value) {
@@ -490,28 +486,28 @@
     });
   }
 
+  // Opens a server-rendered piece (flag choices, delete confirmation, edit box) under the actions.
+  function open(item, name, opener) {
+    if (item.querySelector(":scope > .c-comment .c-" + name)) { return null; }
+    var box = piece(name === "flagging" ? "flag" : name === "editing" ? "edit" : name);
+    item.querySelector(":scope > .c-comment .c-actions").after(box);
+    box.close = function () { box.remove(); opener.focus(); };
+    box.querySelector(".c-cancel").addEventListener("click", box.close);
+    return box;
+  }
+
   function flag(item, opener) {
-    if (item.querySelector(".c-flagging")) { return; }
-    var box = document.createElement("fieldset");
-    box.className = "c-flagging";
-    var legend = document.createElement("legend");
-    legend.textContent = t("flag_why");
-    box.appendChild(legend);
-    ["spam", "abuse", "off_topic", "other"].forEach(function (reason) {
-      var choice = button(t("flag_" + reason));
+    var box = open(item, "flagging", opener);
+    if (!box) { return; }
+    $$("[data-reason]", box).forEach(function (choice) {
       choice.addEventListener("click", function () {
-        call("POST", API + "/comments/" + item.getAttribute("data-id") + "/flags", { reason: reason }).then(function (answer) {
-          box.parentNode.removeChild(box);
-          opener.focus();
+        call("POST", API + "/comments/" + item.getAttribute("data-id") + "/flags",
+          { reason: choice.getAttribute("data-reason") }).then(function (answer) {
+          box.close();
           if (answer.status === 202) { inline(item, t("flag_done"), true); announce(t("flag_done")); } else { inline(item, problem(answer)); }
         });
       });
-      box.appendChild(choice);
     });
-    var cancel = button(t("cancel"));
-    cancel.addEventListener("click", function () { box.parentNode.removeChild(box); opener.focus(); });
-    box.appendChild(cancel);
-    item.querySelector(":scope > .c-comment .c-actions").after(box);
     box.querySelector("button").focus();
   }
 
@@ -519,31 +515,19 @@
     var id = item.getAttribute("data-id");
     var entry = mine()[id];
     var body = item.querySelector(":scope > .c-comment .c-body");
-    if (!entry || item.querySelector(".c-editing")) { return; }
-    var box = document.createElement("div");
-    box.className = "c-editing";
-    var label = document.createElement("label");
-    label.className = "c-sr";
-    label.htmlFor = "c-edit-" + id;
-    label.textContent = t("text");
-    var area = document.createElement("textarea");
+    var box = entry && open(item, "editing", opener);
+    if (!box) { return; }
+    var area = box.querySelector("textarea");
     area.id = "c-edit-" + id;
-    area.rows = 4;
+    box.querySelector("label").htmlFor = area.id;
     area.value = entry.text || "";
-    var saveButton = button(t("save"), "c-button");
-    var cancel = button(t("cancel"));
-    var row = document.createElement("p");
-    row.className = "c-buttons";
-    row.appendChild(cancel);
-    row.appendChild(saveButton);
-    box.appendChild(label);
-    box.appendChild(area);
-    box.appendChild(row);
     body.hidden = true;
     body.after(box);
     area.focus();
-    function close() { box.parentNode.removeChild(box); body.hidden = false; opener.focus(); }
-    cancel.addEventListener("click", close);
+    var close = box.close;
+    box.close = function () { body.hidden = false; close(); };
+    box.querySelector(".c-cancel").addEventListener("click", function () { body.hidden = false; });
+    var saveButton = box.querySelector(".c-save");
     saveButton.addEventListener("click", function () {
       if (!area.value.trim()) { inline(item, t("err_text", { n: config.text_max })); return; }
       saveButton.disabled = true;
@@ -555,42 +539,30 @@
         remember(id, { token: answer.data.edit_token, text: area.value,
           pending: answer.data.status === "pending" ? answer.data : null });
         inline(item, "");
-        close();
+        box.close();
         announce(t("saved"));
       });
     });
   }
 
   function remove(item, opener) {
-    if (item.querySelector(".c-confirm")) { return; }
     var id = item.getAttribute("data-id");
-    var box = document.createElement("p");
-    box.className = "c-confirm";
-    box.setAttribute("role", "group");
-    box.setAttribute("aria-label", t("delete_confirm"));
-    var question = document.createElement("span");
-    question.textContent = t("delete_confirm");
-    var yes = button(t("delete_yes"), "c-button");
-    var no = button(t("cancel"));
-    box.appendChild(question);
-    box.appendChild(yes);
-    box.appendChild(no);
-    item.querySelector(":scope > .c-comment .c-actions").after(box);
+    var box = open(item, "confirm", opener);
+    if (!box) { return; }
+    var yes = box.querySelector(".c-yes");
     yes.focus();
-    no.addEventListener("click", function () { box.parentNode.removeChild(box); opener.focus(); });
     yes.addEventListener("click", function () {
       call("DELETE", API + "/comments/" + id, undefined, { "X-Edit-Token": mine()[id].token }).then(function (answer) {
-        if (answer.status !== 204) { box.parentNode.removeChild(box); inline(item, problem(answer)); opener.focus(); return; }
+        if (answer.status !== 204) { box.close(); inline(item, problem(answer)); return; }
         if (!item.hasAttribute("data-pending")) { count = Math.max(0, count - 1); }
         forget(id);
         if (item.querySelector(".c-replies .c-item")) {
           var placeholder = build({ id: id, status: "deleted", created_at: item.querySelector("time").getAttribute("datetime") },
             parseInt(item.getAttribute("data-level"), 10));
-          var replies = item.querySelector(".c-replies");
-          placeholder.replaceChild(replies, placeholder.querySelector(".c-replies"));
+          placeholder.replaceChild(item.querySelector(".c-replies"), placeholder.querySelector(".c-replies"));
           item.replaceWith(placeholder);
         } else {
-          item.parentNode.removeChild(item);
+          item.remove();
         }
         showCount();
         announce(t("removed"));

@@ -231,3 +231,12 @@ def test_avatars_are_drawn_from_the_opaque_seed_the_same_way_as_the_script():
     assert all(0 <= x <= 4 and 0 <= y <= 4 for x, y in drawn["cells"])
     assert (0, 0) not in drawn["cells"] or (4, 0) in drawn["cells"]  # mirrored
     assert avatar("")["blank"] and avatar("not-hex")["blank"]
+
+
+def test_the_script_finds_every_string_it_writes_in_the_page():
+    from comments import package_resource
+    from comments.web.languages import SCRIPT_STRINGS
+
+    source = (package_resource("embed") / "thread.js").read_text()
+    used = set(re.findall(r'\bt\("(\w+)"', source)) | set(re.findall(r'"(err_\w+)"', source))
+    assert used <= set(SCRIPT_STRINGS)

@@ -14,7 +14,7 @@ from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.schemas.comments import SORTS
 from comments.services import reading, tokens
 from comments.web.embed_assets import asset_version
-from comments.web.languages import Translator, choose, strings
+from comments.web.languages import Translator, choose, script_strings
 from comments.web.present import thread_json
 from comments.web.thread_view import arrange, comment_view, indent_levels
 
@@ -111,7 +111,7 @@ def thread_page() -> Response:
         "closed": info["closed"], "depth": indent_levels(settings.max_depth),
         "edit_window": settings.edit_window, "require_author": settings.require_author,
         "require_email": settings.require_email, "text_max": settings.text_max_length,
-        "share_by_email": settings.share_by_email, "strings": strings(language),
+        "share_by_email": settings.share_by_email, "strings": script_strings(language),
     }
     body = render_template(
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,

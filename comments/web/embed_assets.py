@@ -1,4 +1,7 @@
-"""The embed's static files: the loader at `/embed.js` and versioned assets under `/embed/`."""
+"""The embed's static files: the loader at `/embed.js` and versioned assets under `/embed/`.
+
+They ship as plain, readable JS and CSS (no build step) and are minified once per process
+when first served, with rjsmin and rcssmin (pure Python)."""
 
 from __future__ import annotations
 
@@ -6,13 +9,15 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, request, send_file
+import rcssmin
+import rjsmin
+from flask import Blueprint, Response, abort, request
 
 from comments import package_resource
 
 bp = Blueprint("embed_assets", __name__)
 
-# Only these files are served; the language files are inlined into the iframe page instead.
+# Only these files are served; the language strings are inlined into the iframe page instead.
 ASSETS = {"thread.js", "thread.css", "demo.css", "embed.js"}
 LOADER_CACHE = "public, max-age=600, stale-while-revalidate=86400"
 VERSIONED_CACHE = "public, max-age=31536000, immutable"
@@ -25,20 +30,28 @@ def asset_path(name: str) -> Path:
 
 
 @cache
+def asset_body(name: str) -> bytes:
+    """The file as served: minified (the files are part of the release, so this never goes stale)."""
+    source = asset_path(name).read_text(encoding="utf-8")
+    small = rjsmin.jsmin(source) if name.endswith(".js") else rcssmin.cssmin(source)
+    return str(small).encode("utf-8")
+
+
+@cache
 def asset_version(name: str) -> str:
     """A short content hash, so that a changed file gets a new URL and caches stay correct."""
-    return hashlib.blake2b(asset_path(name).read_bytes(), digest_size=6).hexdigest()
+    return hashlib.blake2b(asset_body(name), digest_size=6).hexdigest()
 
 
 def _send(name: str, cache_control: str) -> Response:
     mimetype = "text/javascript" if name.endswith(".js") else "text/css"
-    response = send_file(asset_path(name), mimetype=mimetype, conditional=True, etag=True,
-                         max_age=None)
+    response = Response(asset_body(name), mimetype=mimetype)
+    response.set_etag(asset_version(name))
     response.headers["Cache-Control"] = cache_control
     # Readers' pages load the loader cross-origin; the assets are public and harmless.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response
+    return response.make_conditional(request)
 
 
 @bp.get("/embed.js")

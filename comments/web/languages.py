@@ -10,6 +10,16 @@ from comments import package_resource
 
 LANGUAGES = ("en", "de", "fr", "es", "ko", "ja")
 DEFAULT_LANGUAGE = "en"
+# The strings thread.js writes itself; the server renders every other one into the page.
+SCRIPT_STRINGS = (
+    "anonymous", "count", "deleted", "dislike", "dislikes", "flag_done", "in_reply_to", "just_now",
+    "like", "likes", "load_more", "loading", "post", "posted", "posted_pending", "posting",
+    "preview", "preview_empty", "removed", "reply_to", "saved", "share_copied", "share_limit",
+    "share_off", "share_sent", "write", "err_author", "err_bad_token", "err_banned", "err_closed",
+    "err_conflict", "err_edit_over", "err_email", "err_forbidden", "err_generic", "err_invalid",
+    "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate", "err_rejected",
+    "err_text", "err_too_large", "err_unavailable", "err_website",
+)
 
 
 @cache
@@ -18,6 +28,12 @@ def strings(language: str) -> dict[str, Any]:
     path = package_resource("embed") / "lang" / f"{language}.json"
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def script_strings(language: str) -> dict[str, Any]:
+    """The strings the iframe's script needs, in `language`, for the page to carry inline."""
+    table, fallback = strings(language), strings(DEFAULT_LANGUAGE)
+    return {key: table.get(key, fallback[key]) for key in SCRIPT_STRINGS}
 
 
 def choose(requested: str | None, accept: list[str]) -> str:
