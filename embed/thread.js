@@ -96,22 +96,14 @@
     }, function () { return { status: 0, data: null, retry: null }; });
   }
 
+  var STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_found", 409: "err_conflict",
+    413: "err_too_large", 422: "err_invalid", 503: "err_unavailable" };
+  var FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
+    bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote" };
   function problem(answer) {
-    var code = answer.data && answer.data.error;
-    var forbidden = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
-      bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote" };
-    switch (answer.status) {
-      case 0: return t("err_network");
-      case 400: return t("err_malformed");
-      case 403: return t(forbidden[code] || "err_forbidden");
-      case 404: return t("err_not_found");
-      case 409: return t("err_conflict");
-      case 413: return t("err_too_large");
-      case 422: return t("err_invalid");
-      case 429: return t("err_rate", { n: parseInt(answer.retry, 10) || 60 });
-      case 503: return t("err_unavailable");
-      default: return t("err_generic");
-    }
+    if (answer.status === 429) { return t("err_rate", { n: parseInt(answer.retry, 10) || 60 }); }
+    if (answer.status === 403) { return t(FORBIDDEN_WORDS[answer.data && answer.data.error] || "err_forbidden"); }
+    return t(STATUS_WORDS[answer.status] || "err_generic");
   }
 
   function tell(message) {

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.conftest import sql
-from tests.embed_host import ARTICLE, allow_host, open_article, publisher, script_tag  # noqa: F401
+from tests.embed_host import ARTICLE, allow_host, open_article, script_tag
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,11 @@ def test_a_reader_posts_replies_edits_and_deletes(app, live_server, page, post, 
     frame = open_article(page, live_server, publisher)
     page.wait_for_function("document.querySelector('#count').textContent === '1'")
 
+    frame.fill("#c-text", "Hello from *the browser*")
+    frame.click(".c-preview-toggle")
+    assert frame.inner_text("#c-preview em") == "the browser"  # exactly what will be published
+    assert frame.is_hidden("#c-text")
+    frame.click(".c-preview-toggle")
     write(frame, "Hello from *the browser*")
     mine = frame.wait_for_selector("#c-list > .c-item.c-mine")
     assert mine.inner_text().count("Hello from the browser") == 1
@@ -59,7 +64,8 @@ def test_a_reader_posts_replies_edits_and_deletes(app, live_server, page, post, 
     frame.click(f"#comment-{reply_id} .c-editing .c-button")
     frame.wait_for_selector(f"#comment-{reply_id} .c-body strong >> text=edited")
     assert frame.is_visible(f"#comment-{reply_id} .c-edited")
-    assert sql(app, "SELECT text FROM comments WHERE id = :id", id=int(reply_id))[0][0] == "An **edited** reply"
+    stored = sql(app, "SELECT text FROM comments WHERE id = :id", id=int(reply_id))[0][0]
+    assert stored == "An **edited** reply"
 
     top_id = mine.get_attribute("data-id")
     frame.click(f"#comment-{top_id} .c-delete")
@@ -261,7 +267,8 @@ def test_the_loader_twice_and_two_embeds_make_two_frames_and_one_counts_request(
     assert page.eval_on_selector("#comments iframe", "f => f.getBoundingClientRect().height") > 100
     # ... and one that does not come from the publisher's page is ignored by the frame.
     frame = page.query_selector("#comments iframe").content_frame()
-    frame.evaluate("window.postMessage({comments: 1, type: 'theme', vars: {'--comments-accent': 'rgb(1, 2, 3)'}}, '*')")
+    frame.evaluate("window.postMessage({comments: 1, type: 'theme',"
+                   " vars: {'--comments-accent': 'rgb(1, 2, 3)'}}, '*')")
     page.wait_for_timeout(100)
     assert frame.eval_on_selector(".c-submit", "b => getComputedStyle(b).backgroundColor") != "rgb(1, 2, 3)"
     assert page.problems == []

@@ -38,7 +38,8 @@ def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_ser
     frame.fill("#c-author", "Jonas")
     frame.click(".c-submit")
     frame.wait_for_selector(".c-item.c-mine")
-    page.wait_for_function("document.querySelector('.byline [data-comments-count]').textContent === '1 comment'")
+    page.wait_for_function(
+        "document.querySelector('.byline [data-comments-count]').textContent === '1 comment'")
     sidebar = page.eval_on_selector_all(".more [data-comments-count]", "els => els.map(e => e.textContent)")
     assert sidebar == ["0 comments"] * 3
     frame.click("#c-share-toggle")

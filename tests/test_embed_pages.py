@@ -240,3 +240,12 @@ def test_the_script_finds_every_string_it_writes_in_the_page():
     source = (package_resource("embed") / "thread.js").read_text()
     used = set(re.findall(r'\bt\("(\w+)"', source)) | set(re.findall(r'"(err_\w+)"', source))
     assert used <= set(SCRIPT_STRINGS)
+
+
+@pytest.mark.parametrize("name", ["embed.js", "thread.js"])
+def test_the_scripts_are_served_minified(name):
+    from comments.web.embed_assets import asset_path, minify_script
+
+    source = asset_path(name).read_text()
+    served = minify_script(source)
+    assert len(served) < len(source) * 0.7  # the minifier read it (ES5 only: keep it so)

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import sql
-from tests.embed_host import allow_host, open_article, publisher, script_tag  # noqa: F401
+from tests.embed_host import allow_host, open_article, script_tag
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +122,7 @@ def test_everything_is_reachable_by_keyboard(app, live_server, page, post, publi
     frame.focus(".c-submit")
     page.keyboard.press("Enter")
     frame.wait_for_selector(".c-replies .c-item.c-mine >> text=Typed without a mouse")
-    outline = frame.eval_on_selector(".c-submit", "b => { b.focus(); return getComputedStyle(b).outlineStyle; }")
+    outline = frame.eval_on_selector(
+        ".c-submit", "b => { b.focus(); return getComputedStyle(b).outlineStyle; }")
     assert outline != "none"
     assert page.problems == []

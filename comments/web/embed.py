@@ -10,8 +10,8 @@ from marshmallow import ValidationError, fields, validate
 
 from comments.errors import SiteNotFound
 from comments.models import Site
-from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.schemas.comments import SORTS
+from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.services import reading, tokens
 from comments.web.embed_assets import asset_version
 from comments.web.languages import Translator, choose, script_strings

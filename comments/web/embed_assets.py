@@ -1,20 +1,21 @@
 """The embed's static files: the loader at `/embed.js` and versioned assets under `/embed/`.
 
 They ship as plain, readable JS and CSS (no build step) and are minified once per process
-when first served, with rjsmin and rcssmin (pure Python)."""
+when first served, by pure-Python minifiers: calmjs.parse (ES5, shortens local names) and rcssmin."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 
 import rcssmin
-import rjsmin
 from flask import Blueprint, Response, abort, request
 
 from comments import package_resource
 
+log = logging.getLogger(__name__)
 bp = Blueprint("embed_assets", __name__)
 
 # Only these files are served; the language strings are inlined into the iframe page instead.
@@ -33,14 +34,26 @@ def asset_path(name: str) -> Path:
 def asset_body(name: str) -> bytes:
     """The file as served: minified (the files are part of the release, so this never goes stale)."""
     source = asset_path(name).read_text(encoding="utf-8")
-    small = rjsmin.jsmin(source) if name.endswith(".js") else rcssmin.cssmin(source)
-    return str(small).encode("utf-8")
+    return (minify_script(source) if name.endswith(".js") else rcssmin.cssmin(source)).encode("utf-8")
+
+
+def minify_script(source: str) -> str:
+    """The script minified, or as written if the minifier cannot read it (still correct, larger)."""
+    from calmjs.parse import es5
+    from calmjs.parse.exceptions import ECMASyntaxError
+    from calmjs.parse.unparsers.es5 import minify_print
+
+    try:
+        return str(minify_print(es5(source), obfuscate=True, obfuscate_globals=False))
+    except (ECMASyntaxError, RecursionError) as error:
+        log.warning("serving an embed script unminified: %s", error)
+        return source
 
 
 @cache
 def asset_version(name: str) -> str:
-    """A short content hash, so that a changed file gets a new URL and caches stay correct."""
-    return hashlib.blake2b(asset_body(name), digest_size=6).hexdigest()
+    """A short hash of the file, so that a changed file gets a new URL and caches stay correct."""
+    return hashlib.blake2b(asset_path(name).read_bytes(), digest_size=6).hexdigest()
 
 
 def _send(name: str, cache_control: str) -> Response:
@@ -51,7 +64,8 @@ def _send(name: str, cache_control: str) -> Response:
     # Readers' pages load the loader cross-origin; the assets are public and harmless.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 for a matching If-None-Match
+    return response
 
 
 @bp.get("/embed.js")
