@@ -94,12 +94,16 @@
     });
   }
 
-  var script = d.currentScript;
-  if (script) {
-    embed(script);
-  } else {
-    d.querySelectorAll("script[src*='/embed.js']").forEach(function (each) {
-      if (!each.__comments) { each.__comments = 1; embed(each); }
-    });
+  var script = d.currentScript; // only known while this file first runs
+  function start() {
+    if (script) {
+      embed(script);
+    } else {
+      d.querySelectorAll("script[src*='/embed.js']").forEach(function (each) {
+        if (!each.__comments) { each.__comments = 1; embed(each); }
+      });
+    }
   }
+  // In the page's <head>, the target and the count elements do not exist yet.
+  if (d.readyState === "loading") { d.addEventListener("DOMContentLoaded", start); } else { start(); }
 })(window, document);

@@ -283,3 +283,18 @@ def test_a_page_on_an_origin_the_site_does_not_allow_cannot_frame_the_thread(
     frame = handle.content_frame()
     assert frame.query_selector("#c-root") is None
     assert any("frame-ancestors" in problem for problem in page.problems)
+
+
+def test_the_loader_in_the_head_waits_for_the_page(app, live_server, page, post, publisher):
+    allow_host(app, publisher.url)
+    seed(post, 1)
+    tag = script_tag(live_server).replace(" async>", ">")  # a blocking script in <head>
+    publisher.pages["/head"] = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>{tag}</head>'
+        f'<body><span id="count" data-comments-count="{ARTICLE}"></span><div id="comments"></div>'
+        '</body></html>')
+    page.goto(publisher.url + "/head")
+    frame = page.wait_for_selector("#comments iframe").content_frame()
+    frame.wait_for_selector("html[data-ready]", state="attached")
+    page.wait_for_function("document.querySelector('#count').textContent === '1'")
+    assert page.problems == []

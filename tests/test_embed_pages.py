@@ -249,3 +249,10 @@ def test_the_scripts_are_served_minified(name):
     source = asset_path(name).read_text()
     served = minify_script(source)
     assert len(served) < len(source) * 0.7  # the minifier read it (ES5 only: keep it so)
+
+
+def test_a_stored_website_that_is_not_a_web_link_is_not_linked(app, client, post):
+    post(text="old row", author="Mallory")
+    sql(app, "UPDATE comments SET website = 'javascript:alert(1)'")
+    html = thread(client).get_data(as_text=True)
+    assert "javascript:" not in html and ">Mallory<" in html

@@ -77,7 +77,8 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "parent_id": comment.parent_id,
         "level": item.level,
         "author": comment.author if visible else "",
-        "website": comment.website if visible else None,
+        # Only web links: an imported or old row must not become a javascript: link.
+        "website": comment.website if visible and _is_web_link(comment.website) else None,
         "avatar": avatar(comment.avatar_seed if visible else ""),
         "html": comment.html if visible else "",
         "created_at": iso(comment.created_at),
@@ -90,6 +91,10 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "url": f"{article_url}#comment-{comment.id}",
         "replies": item.replies,
     }
+
+
+def _is_web_link(url: str | None) -> bool:
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
 def avatar(seed: str) -> dict[str, Any]:
