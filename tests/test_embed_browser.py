@@ -225,7 +225,7 @@ def test_languages_plurals_and_themes(app, live_server, page, chromium, publishe
     text = dark.eval_on_selector("body", "b => getComputedStyle(b).color")
     assert text == "rgb(232, 234, 237)"
 
-    context = chromium.new_context(locale="ja-JP")
+    context = chromium.new_context(locale="ja-JP", color_scheme="dark")
     try:
         japanese = context.new_page()
         publisher.pages["/ja"] = ('<!doctype html><html lang="ja"><head><meta charset="utf-8">'
@@ -237,6 +237,8 @@ def test_languages_plurals_and_themes(app, live_server, page, chromium, publishe
         assert frame.inner_text("#c-respond-title") == "コメントを書く"
         assert frame.inner_text("#c-count") == "コメント1件"
         assert frame.get_attribute("html", "lang") == "ja"
+        # theme "auto" follows the reader's dark preference
+        assert frame.eval_on_selector("body", "b => getComputedStyle(b).color") == "rgb(232, 234, 237)"
     finally:
         context.close()
     assert page.problems == []
