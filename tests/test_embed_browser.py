@@ -300,3 +300,40 @@ def test_the_loader_in_the_head_waits_for_the_page(app, live_server, page, post,
     frame.wait_for_selector("html[data-ready]", state="attached")
     page.wait_for_function("document.querySelector('#count').textContent === '1'")
     assert page.problems == []
+
+
+DRAWN = """() => Array.from(document.querySelectorAll('#c-list .c-item')).map(item => {
+  const own = sel => item.querySelector(':scope > .c-comment ' + sel);
+  const replyTo = own('.c-reply-to');
+  return [item.id, item.dataset.level, item.dataset.author, item.className.replace(/ ?c-target/, ''),
+          own('.c-author').textContent.trim(), replyTo.hidden ? '' : replyTo.textContent,
+          own('.c-body').innerHTML.trim(), own('.c-edited').hidden,
+          own('.c-permalink').getAttribute('href'), own('time').getAttribute('datetime'),
+          Array.from(own('svg.c-avatar').children).map(r => [r.getAttribute('x'), r.getAttribute('y'),
+            r.getAttribute('fill')].join()).sort().join(' '),
+          Array.from(item.querySelectorAll(':scope > .c-comment .c-vote')).map(b =>
+            b.getAttribute('aria-label') + b.textContent).join('|'),
+          item.parentElement.closest('.c-item') ? item.parentElement.closest('.c-item').id : ''];
+})"""
+
+
+def test_the_script_draws_a_page_exactly_as_the_server_does(app, live_server, page, post, publisher):
+    allow_host(app, publisher.url, max_depth=2)
+    parent = post(text="Top with a [link](https://example.org)", author="Ann", website="ann.example",
+                  environ={"REMOTE_ADDR": "10.4.0.1"}).json["id"]
+    chain = [parent]
+    for n in range(4):  # deeper than max_depth: shown flat, with "in reply to"
+        chain.append(post(text=f"**Level** {n + 1}", author=f"R{n}", parent_id=chain[-1],
+                          environ={"REMOTE_ADDR": f"10.4.1.{n + 1}"}).json["id"])
+    post(text="sibling", author="", parent_id=chain[1], environ={"REMOTE_ADDR": "10.4.2.1"})
+    sql(app, "UPDATE comments SET status = 'deleted' WHERE id = :id", id=chain[2])
+    sql(app, "UPDATE comments SET likes = 3, dislikes = 1, edited_at = created_at WHERE id = :id",
+        id=parent)
+    frame = open_article(page, live_server, publisher)
+    served = frame.evaluate(DRAWN)
+    assert len(served) == 6 and any("in reply to R2" in row for row in served)
+    frame.evaluate("document.querySelector('#c-list > .c-item').dataset.served = '1'")
+    frame.select_option("#c-sort", "newest")  # one top-level comment: the same page, drawn by script
+    frame.wait_for_selector("#c-list > .c-item:not([data-served])", state="attached")
+    assert frame.evaluate(DRAWN) == served
+    assert page.problems == []
