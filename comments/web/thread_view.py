@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from comments.models import Comment, CommentStatus
+from comments.models import CommentStatus
 from comments.services.reading import Node
 from comments.web.present import iso
 
@@ -20,7 +20,7 @@ HEX_SEED = re.compile(r"^[0-9a-f]{11,}$")
 class Shown:
     """A comment as the page shows it: its level, its replies, and whom it answers if flat."""
 
-    comment: Comment
+    comment: Any  # a Comment, or a row of reading.PAGE_COLUMNS read like one
     level: int
     reply_to: str | None = None
     replies: list[Shown] = field(default_factory=list)
@@ -63,7 +63,7 @@ def _flattened(container: Node, level: int) -> list[Shown]:
     ]
 
 
-def display_name(comment: Comment) -> str:
+def display_name(comment: Any) -> str:
     """The author's name as shown (empty for anonymous or hidden comments)."""
     return comment.author if comment.status == CommentStatus.APPROVED else ""
 
