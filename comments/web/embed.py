@@ -16,7 +16,7 @@ from comments.services import reading, tokens
 from comments.web.embed_assets import asset_version
 from comments.web.languages import Translator, choose, script_strings
 from comments.web.present import thread_json
-from comments.web.thread_view import arrange, comment_view, indent_levels
+from comments.web.thread_view import arrange, avatar_svg, comment_view, indent_levels
 
 bp = Blueprint("embed", __name__)
 
@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
     demo.init_app(app)
 
 THEMES = ("auto", "light", "dark")
+# Words every comment repeats: translated once per page, not once per comment.
+COMMENT_WORDS = ("deleted", "anonymous", "edited", "pending", "like", "dislike", "reply", "edit",
+                 "delete", "flag")
 FIRST_PAGE = 50
 
 
@@ -118,7 +121,8 @@ def thread_page() -> Response:
         config=config, comments=[comment_view(item, article_url) for item in items],
         view=comment_view, article_url=article_url, next_cursor=next_cursor,
         form_token=form_token(), sort=args["sort"], sorts=SORTS, asset_url=asset_url,
-        settings=settings, title=config["title"],
+        settings=settings, title=config["title"], blank_avatar=avatar_svg(""),
+        w={key: t(key) for key in COMMENT_WORDS},
     )
     return _page(body, 200, site)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from markupsafe import Markup
 
 from comments.models import CommentStatus
 from comments.services.reading import Node
@@ -79,7 +82,7 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "author": comment.author if visible else "",
         # Only web links: an imported or old row must not become a javascript: link.
         "website": comment.website if visible and _is_web_link(comment.website) else None,
-        "avatar": avatar(comment.avatar_seed if visible else ""),
+        "avatar": avatar_svg(comment.avatar_seed if visible else ""),
         "html": comment.html if visible else "",
         "created_at": iso(comment.created_at),
         "exact": comment.created_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -111,3 +114,19 @@ def avatar(seed: str) -> dict[str, Any]:
             if col < 2:
                 cells.append((4 - col, row))
     return {"hue": hue, "cells": cells, "blank": False}
+
+
+@lru_cache(maxsize=4096)
+def avatar_svg(seed: str) -> Markup:
+    """The avatar as inline SVG (numbers only, so safe markup), drawn once per seed and process."""
+    drawn = avatar(seed)
+    head = ('<svg class="c-avatar" viewBox="0 0 5 5" width="40" height="40" aria-hidden="true" '
+            'focusable="false">')
+    if drawn["blank"]:
+        rects = ['<rect x="0" y="0" width="5" height="5" class="c-avatar-blank"/>']
+    else:
+        hue = drawn["hue"]
+        rects = [f'<rect x="0" y="0" width="5" height="5" fill="hsl({hue},60%,92%)"/>']
+        rects += [f'<rect x="{x}" y="{y}" width="1" height="1" fill="hsl({hue},50%,42%)"/>'
+                  for x, y in drawn["cells"]]
+    return Markup(head + "".join(rects) + "</svg>")  # noqa: S704 - numbers and fixed text only
