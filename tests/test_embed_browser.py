@@ -337,3 +337,18 @@ def test_the_script_draws_a_page_exactly_as_the_server_does(app, live_server, pa
     frame.wait_for_selector("#c-list > .c-item:not([data-served])", state="attached")
     assert frame.evaluate(DRAWN) == served
     assert page.problems == []
+
+
+def test_the_thread_reads_without_javascript(app, live_server, chromium, post):
+    post(text="Readable *without* script", author="Ann")
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/embed/thread?uri={ARTICLE}")
+        assert page.is_visible(".c-body em >> text=without")
+        assert page.inner_text("#c-count") == "1 comment"
+        assert page.is_hidden("#c-form")  # posting needs the script: say so instead
+        # (Playwright turns scripts off after parsing, so <noscript> stays unrendered here.)
+        assert "<noscript>" in page.content() and "Turn on JavaScript to leave a reply." in page.content()
+    finally:
+        context.close()
