@@ -99,7 +99,8 @@
   var STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_found", 409: "err_conflict",
     413: "err_too_large", 422: "err_invalid", 503: "err_unavailable" };
   var FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
-    bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote" };
+    bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote",
+    bad_form_token: "err_form_expired" };
   function problem(answer) {
     if (answer.status === 429) { return t("err_rate", { n: parseInt(answer.retry, 10) || 60 }); }
     if (answer.status === 403) { return t(FORBIDDEN_WORDS[answer.data && answer.data.error] || "err_forbidden"); }
@@ -329,10 +330,11 @@
   }
 
   var FIELD_WORDS = { author: "err_author", email: "err_email", website: "err_website", text: "err_text",
-    to: "err_email", from_email: "err_email", from_name: "err_author" };
+    to: "err_email", from_email: "err_email", from_name: "err_author", note: "err_note" };
   function showProblem(scope, prefix, answer) {
-    formError(scope, problem(answer));
     var errors = answer.status === 422 && answer.data && answer.data.errors;
+    // A form sent faster than a person types (the time-to-submit check) has no field to mark.
+    formError(scope, errors && errors.form_token ? t("err_too_fast") : problem(answer));
     if (!errors) { return; }
     var first = null;
     Object.keys(errors).forEach(function (name) {
@@ -647,7 +649,8 @@
     var data = new FormData(shareForm);
     var body = { site: config.site, uri: config.uri };
     ["to", "from_name", "from_email", "note", "form_token", "hp"].forEach(function (name) { body[name] = (data.get(name) || "").trim(); });
-    var missing = ["to", "from_name", "from_email"].filter(function (name) { return !body[name]; });
+    body.language = lang;
+    var missing = ["to", "from_name"].filter(function (name) { return !body[name]; });
     if (missing.length) {
       missing.forEach(function (name) { fieldError(shareForm, "c-share-", name, t(FIELD_WORDS[name])); });
       formError(shareForm, t("err_invalid"));
@@ -666,7 +669,10 @@
         freshToken(shareForm);
         return;
       }
-      if (answer.status === 403) { formError(shareForm, t("share_off")); return; }
+      if (answer.status === 403 && !(answer.data && answer.data.error === "bad_form_token")) {
+        formError(shareForm, t("share_off"));
+        return;
+      }
       if (answer.status === 429) { formError(shareForm, t("share_limit")); return; }
       showProblem(shareForm, "c-share-", answer);
     });

@@ -135,15 +135,28 @@ def test_send_to_a_friend_opens_the_mail_program_with_a_tracked_link(
     assert page.problems == []
 
 
-def test_the_site_sending_form_appears_only_where_the_site_turns_it_on(
-        app, live_server, page, publisher):
+def test_the_site_sends_the_article_where_it_turns_that_on(app, live_server, page, publisher):
     allow_host(app, publisher.url, share_by_email=True)
     frame = open_article(page, live_server, publisher)
     frame.click("#c-share-toggle")
     frame.click("#c-share-form [type=submit]")
-    for name in ("to", "from_name", "from_email"):
+    for name in ("to", "from_name"):
         assert frame.get_attribute(f"#c-share-form [name={name}]", "aria-invalid") == "true"
+    assert frame.get_attribute("#c-share-form [name=from_email]", "aria-invalid") is None
     assert frame.is_visible("#c-share-to-error >> text=Please enter a valid email address.")
+
+    frame.fill("#c-share-to", "friend@example.org")
+    frame.fill("#c-share-from-name", "Carla")
+    frame.fill("#c-share-note", "Look at www.example.com")  # links are refused in notes
+    frame.click("#c-share-form [type=submit]")
+    frame.wait_for_selector("#c-share-note-error >> text=without links")
+    frame.fill("#c-share-note", "You will like this one")
+    frame.click("#c-share-form [type=submit]")
+    frame.wait_for_selector("#c-share-form .c-form-error.c-ok >> text=Sent. Thank you for sharing.")
+    assert frame.input_value("#c-share-to") == ""
+    rows = sql(app, "SELECT recipient, template FROM outbox")
+    assert rows == [("friend@example.org", "share")]
+    assert [p for p in page.problems if "422" not in p] == []
 
 
 def test_held_comments_show_only_to_their_author_and_failures_keep_the_text(

@@ -18,7 +18,8 @@ SCRIPT_STRINGS = (
     "share_off", "share_sent", "write", "err_author", "err_bad_token", "err_banned", "err_closed",
     "err_conflict", "err_edit_over", "err_email", "err_forbidden", "err_generic", "err_invalid",
     "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate", "err_rejected",
-    "err_text", "err_too_large", "err_unavailable", "err_website",
+    "err_text", "err_too_large", "err_unavailable", "err_website", "err_note", "err_too_fast",
+    "err_form_expired",
 )
 
 
