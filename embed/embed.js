@@ -9,8 +9,12 @@
   var THEME = ["accent", "accent-text", "text", "muted", "bg", "surface", "field", "border", "error", "ok",
     "highlight", "font", "font-size", "radius"];
 
+  var plural = null;
   function text(el, n) {
-    var form = el.getAttribute("data-comments-" + (n === 1 ? "one" : "other"));
+    // The page's own language decides which wording is the singular (French: 0 and 1).
+    try { plural = plural || new Intl.PluralRules(d.documentElement.lang || undefined); } catch (e) { plural = null; }
+    var one = plural ? plural.select(n) === "one" : n === 1;
+    var form = el.getAttribute("data-comments-" + (one ? "one" : "other"));
     el.textContent = form ? form.replace("{n}", n) : String(n);
   }
 
