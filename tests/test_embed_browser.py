@@ -365,3 +365,15 @@ def test_the_thread_reads_without_javascript(app, live_server, chromium, post):
         assert "<noscript>" in page.content() and "Turn on JavaScript to leave a reply." in page.content()
     finally:
         context.close()
+
+
+def test_the_form_carries_the_signals_the_moderation_reads(app, live_server, page, publisher):
+    # Sent faster than a person types: the form token says when the form was shown.
+    allow_host(app, publisher.url, min_submit_seconds=30)
+    frame = open_article(page, live_server, publisher)
+    write(frame, "Typed at machine speed")
+    item = frame.wait_for_selector(".c-item.c-mine")
+    assert item.query_selector(".c-notice").is_visible()  # held, and only its author sees why not
+    status, reasons = sql(app, "SELECT status, reasons FROM comments")[0]
+    assert status == "pending" and "form was shown" in str(reasons)
+    assert page.problems == []
