@@ -228,3 +228,25 @@ def test_a_site_may_turn_akismet_off(app, post, akismet):
     akismet.body = "true"
     assert post(text="Hello").status_code == 201
     assert akismet.requests == []
+
+
+def test_waiting_on_akismet_holds_no_database_lock(app, akismet):
+    """The spam service is asked before the write transaction: other writes go on meanwhile."""
+    akismet.delay = 0.4
+    slow_client, fast_client = app.test_client(), app.test_client()
+    slow_client.post("/api/v1/comments", json={"uri": URI, "text": "first"})
+    answers: list[int] = []
+    waiting = threading.Thread(target=lambda: answers.append(
+        slow_client.post("/api/v1/comments", json={"uri": URI, "text": "the slow one"}).status_code))
+    waiting.start()
+    deadline = time.monotonic() + 5
+    while len(akismet.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    vote = fast_client.post("/api/v1/comments/1/votes", json={"value": 1},
+                            environ_base={"REMOTE_ADDR": "203.0.113.99"})
+    took = time.monotonic() - started
+    waiting.join(10)
+    assert vote.status_code == 200
+    assert took < 0.3, took  # it did not wait for the 0.4 s the spam service took
+    assert answers == [201]

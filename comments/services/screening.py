@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select
 
 from comments.errors import Banned
 from comments.extensions import db
-from comments.models import Comment, CommentStatus, Thread
+from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import akismet, tokens
-from comments.services.pipeline import Submission, Verdict, register
+from comments.services.client import Client
+from comments.services.pipeline import Submission, Verdict, register, register_precheck
 from comments.services.rules import RuleSet, load_rules
 
 DUPLICATE_WINDOW = timedelta(days=7)
@@ -128,15 +130,27 @@ def check_held_words(sub: Submission, verdict: Verdict) -> None:
             return
 
 
+@register_precheck("akismet")
+def ask_spam_service(data: dict[str, Any], client: Client) -> akismet.Answer | None:
+    """Ask Akismet about a new comment before any write lock is taken (None: not asked)."""
+    key = current_app.config.get("AKISMET_KEY")
+    if not key:
+        return None
+    site = db.session.execute(select(Site).where(Site.key == data["site"])).scalar_one_or_none()
+    db.session.commit()  # end the read: nothing is held while we wait on the network
+    if site is None or not site.settings.akismet:
+        return None
+    draft = Comment(author=data.get("author") or "", email=data.get("email") or None,
+                    website=data.get("website"), text=data["text"], parent_id=data.get("parent_id"))
+    return akismet.check(key, site, Thread(uri=data["uri"]), draft, client)
+
+
 @register(100, "spam_service")
 def check_spam_service(sub: Submission, verdict: Verdict) -> None:
-    """Ask Akismet when configured; an error or a time-out holds the comment."""
-    key = current_app.config.get("AKISMET_KEY")
-    if not key or not sub.site.settings.akismet or verdict.status in (
-        CommentStatus.SPAM, CommentStatus.REJECTED
-    ):
+    """Apply Akismet's answer (asked before the transaction); no answer holds the comment."""
+    answer = sub.external.get("akismet")
+    if answer is None or verdict.status in (CommentStatus.SPAM, CommentStatus.REJECTED):
         return
-    answer = akismet.check(key, sub.site, sub.thread, sub.comment, sub.client)
     if answer is akismet.Answer.SPAM:
         verdict.mark(CommentStatus.SPAM, "akismet: spam")
     elif answer is akismet.Answer.UNKNOWN:
