@@ -109,7 +109,11 @@ def extra_pages() -> list[str]:
     from pathlib import Path
 
     embed = Path(__file__).resolve().parent.parent / "comments" / "web" / "embed.py"
-    return [f"/embed/thread?site=default&uri={URI}", "/embed.js", "/"] if embed.exists() else []
+    if not embed.exists():
+        return []
+    return [f"/embed/thread?site=default&uri={URI}", f"/embed/thread?uri={URI}&sort=newest",
+            "/embed/thread?uri=/nobody-wrote-here/", "/embed/thread?site=nope&uri=/a/",
+            "/embed/token", "/embed.js", "/"]
 
 
 def needles(app: Flask) -> dict[str, str]:
