@@ -16,6 +16,6 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ErrorSchema
 
-    def handle_http_exception(self, error: HTTPException) -> Any:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Any:
         """Turn any HTTP error, including webargs validation errors, into our JSON error."""
         return error_payload(error)

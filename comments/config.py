@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # How long a write waits for a lock before answering 503 (SQLite busy_timeout,
+    # PostgreSQL lock_timeout).
+    "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,
     # /metrics: open to these networks (comma-separated CIDRs), or to `Bearer METRICS_TOKEN`.
     "METRICS_ALLOW": "127.0.0.0/8,::1/128",

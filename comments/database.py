@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -27,6 +27,10 @@ def init_app(app: Flask) -> None:
     else:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("pool_pre_ping", True)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            busy = int(app.config["DATABASE_BUSY_TIMEOUT_MS"])
+            # A write waiting longer than this for a lock fails fast and answers 503.
+            options.setdefault("connect_args", {"options": f"-c lock_timeout={busy:d}"})
 
 
 @event.listens_for(Engine, "connect")
@@ -36,10 +40,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # We emit BEGIN ourselves (see _on_begin), so the driver must not.
     dbapi_connection.isolation_level = None
     busy = 5000
-    try:
-        busy = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    except RuntimeError:
-        pass
+    with suppress(RuntimeError):
+        busy = int(current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {busy:d}")
     cursor.execute("PRAGMA journal_mode = WAL")

@@ -123,10 +123,22 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class CommentsRunner:
+    """Invokes the `comments` command group against the test app."""
+
+    def __init__(self, app: Flask):
+        self._runner = app.test_cli_runner()
+
+    def invoke(self, args: list[str], **kwargs: Any) -> Any:
+        from comments.cli import main
+
+        return self._runner.invoke(main, args=args, **kwargs)
+
+
 @pytest.fixture
-def runner(app: Flask) -> Any:
-    """A runner for the `comments` CLI commands."""
-    return app.test_cli_runner()
+def runner(app: Flask) -> CommentsRunner:
+    """`runner.invoke(args=[...])` runs a `comments` command against the test app."""
+    return CommentsRunner(app)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-
 DEMO_BASE = "http://127.0.0.1:5000"
 
 
@@ -18,8 +17,8 @@ DEMO_BASE = "http://127.0.0.1:5000"
 def demo(port: int, workers: int) -> None:
     """Prepare an install on the embedded SQLite database and serve it with a demo article."""
     from comments.cli.serve import serve
-    from comments.services.sites import create_site, get_site
     from comments.errors import SiteNotFound
+    from comments.services.sites import create_site, get_site
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     base = f"http://127.0.0.1:{port}"

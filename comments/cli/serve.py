@@ -12,7 +12,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 
-class _Server(BaseApplication):  # type: ignore[misc]
+class _Server(BaseApplication):
     """Gunicorn configured in code, serving `comments:create_app()`."""
 
     def __init__(self, options: dict[str, Any]):

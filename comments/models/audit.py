@@ -12,7 +12,7 @@ from comments.extensions import db
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
-class ModerationEvent(db.Model):  # type: ignore[name-defined,misc]
+class ModerationEvent(db.Model):  # type: ignore[name-defined]
     """One recorded action on a comment, thread, rule or account."""
 
     __tablename__ = "moderation_events"

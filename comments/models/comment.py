@@ -23,7 +23,7 @@ class CommentStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
-class Comment(db.Model):  # type: ignore[name-defined,misc]
+class Comment(db.Model):  # type: ignore[name-defined]
     """One comment: the text as typed, the HTML rendered once at write time, and its status."""
 
     __tablename__ = "comments"
@@ -72,7 +72,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         return self.likes - self.dislikes
 
 
-class Vote(db.Model):  # type: ignore[name-defined,misc]
+class Vote(db.Model):  # type: ignore[name-defined]
     """One reader's vote on one comment, the reader known only by a keyed hash."""
 
     __tablename__ = "votes"
@@ -85,7 +85,7 @@ class Vote(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Flag(db.Model):  # type: ignore[name-defined,misc]
+class Flag(db.Model):  # type: ignore[name-defined]
     """A reader's report that a comment breaks the rules."""
 
     __tablename__ = "flags"

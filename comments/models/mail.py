@@ -12,7 +12,7 @@ from comments.extensions import db
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
     """One mail to send, written in the same transaction as the event that causes it."""
 
     __tablename__ = "outbox"
@@ -36,7 +36,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Subscription(db.Model):  # type: ignore[name-defined,misc]
+class Subscription(db.Model):  # type: ignore[name-defined]
     """A reader's wish to hear of replies, valid only once the address is confirmed."""
 
     __tablename__ = "subscriptions"
@@ -59,7 +59,7 @@ class Subscription(db.Model):  # type: ignore[name-defined,misc]
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Suppression(db.Model):  # type: ignore[name-defined,misc]
+class Suppression(db.Model):  # type: ignore[name-defined]
     """An address we never mail again: it bounced, complained or unsubscribed from everything."""
 
     __tablename__ = "suppressions"

@@ -19,7 +19,7 @@ moderator_sites = Table(
 )
 
 
-class Moderator(db.Model):  # type: ignore[name-defined,misc]
+class Moderator(db.Model):  # type: ignore[name-defined]
     """A person who may moderate: role `admin` or `moderator`, for all sites or some."""
 
     __tablename__ = "moderators"
@@ -48,7 +48,7 @@ class Moderator(db.Model):  # type: ignore[name-defined,misc]
         return self.all_sites or any(site.id == site_id for site in self.sites)
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """A bearer token for integrations; only its hash is kept, the token is shown once."""
 
     __tablename__ = "api_tokens"

@@ -11,7 +11,7 @@ from comments.extensions import db
 from comments.models.types import UTCDateTime, utcnow
 
 
-class PrivacyRequest(db.Model):  # type: ignore[name-defined,misc]
+class PrivacyRequest(db.Model):  # type: ignore[name-defined]
     """A request for a copy of a reader's data, or for its erasure."""
 
     __tablename__ = "privacy_requests"

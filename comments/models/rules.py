@@ -13,7 +13,7 @@ from comments.models.types import UTCDateTime, utcnow
 RULE_KINDS = ("block_word", "hold_word", "ban_email", "ban_domain", "ban_network")
 
 
-class Rule(db.Model):  # type: ignore[name-defined,misc]
+class Rule(db.Model):  # type: ignore[name-defined]
     """One rule for one site (or every site when `site_id` is NULL), optionally expiring."""
 
     __tablename__ = "rules"

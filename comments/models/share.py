@@ -11,7 +11,7 @@ from comments.extensions import db
 from comments.models.types import UTCDateTime, utcnow
 
 
-class Share(db.Model):  # type: ignore[name-defined,misc]
+class Share(db.Model):  # type: ignore[name-defined]
     """One "Send this to a friend": by the reader's mail program (`link`) or by the site (`email`)."""
 
     __tablename__ = "shares"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +54,7 @@ class SiteSettings:
         return asdict(self)
 
 
-class Site(db.Model):  # type: ignore[name-defined,misc]
+class Site(db.Model):  # type: ignore[name-defined]
     """A publisher's site: articles live under `base_url`, embeds run on `allowed_origins`."""
 
     __tablename__ = "sites"

@@ -12,7 +12,7 @@ from comments.models.site import Site
 from comments.models.types import UTCDateTime, utcnow
 
 
-class Thread(db.Model):  # type: ignore[name-defined,misc]
+class Thread(db.Model):  # type: ignore[name-defined]
     """The comments under one article, keyed by the article's path on its site."""
 
     __tablename__ = "threads"

@@ -53,6 +53,8 @@ class Website(fields.String):
         text = text.strip()
         if not text:
             return None
+        if len(text) > 500:
+            raise ValidationError("Longer than 500 characters.")
         if "://" not in text:
             text = "https://" + text
         validate.URL(schemes={"http", "https"}, require_tld=False, error="Must be an http(s) URL.")(text)
@@ -66,10 +68,11 @@ class CommentIn(BaseSchema):
     uri = Uri(required=True)
     title = fields.String(load_default="", validate=validate.Length(max=500))
     parent_id = fields.Integer(load_default=None, allow_none=True, strict=True,
-                               validate=validate.Range(min=1, max=2**62))
+                               validate=validate.Range(min=1, max=2**31 - 1))
     author = fields.String(load_default="", allow_none=True, validate=validate.Length(max=100))
     email = fields.String(load_default="", allow_none=True, validate=validate.Length(max=254))
-    website = Website(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    website = Website(load_default=None, allow_none=True,
+                      metadata={"description": "An http(s) URL; `example.org` means https://example.org."})
     text = fields.String(required=True, validate=validate.Length(min=1, max=100_000))
     notify_replies = fields.Boolean(load_default=False)
     notify_mode = fields.String(load_default="instant", validate=validate.OneOf(("instant", "digest")))

@@ -6,9 +6,12 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# A path on the site: "/" alone or "/" then anything but a second "/", control characters
+# or backslashes (no scheme, no host, nothing a browser would read as another origin).
+URI_PATH = re.compile(r"^/([^/\x00-\x1f\x7f\\][^\x00-\x1f\x7f\\]*)?$")
 
 
 class ErrorSchema(Schema):
@@ -28,6 +31,17 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+    @pre_load
+    def _refuse_nul(self, data: Any, **_: Any) -> Any:
+        """No database stores NUL in text reliably; refuse it at the edge."""
+        if isinstance(data, dict):
+            bad = [key for key, value in data.items()
+                   if isinstance(value, str) and "\x00" in value
+                   or isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value)]
+            if bad:
+                raise ValidationError({str(key): ["Must not contain NUL characters."] for key in bad})
+        return data
 
 
 # Control characters and backslashes: one regex scan, not a Python loop (counts validate 100).
@@ -60,7 +74,10 @@ class Uri(fields.String):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault(
-            "validate", [validate.Length(min=1, max=1000), validate_uri]
+            "validate",
+            [validate.Length(min=1, max=1000),
+             validate.Regexp(URI_PATH, error="Must be a path on the site, starting with a single '/'."),
+             validate_uri],
         )
         kwargs.setdefault(
             "metadata", {"description": "The article's path on the site.", "example": "/2019/02/08/summit/"}

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import Integer, and_, bindparam, cast, exists, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
@@ -58,7 +58,7 @@ def _head_statement() -> Any:
     return (
         select(Site.id.label("site_id"), Site.key, Site.name, Site.base_url,
                Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
-               Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
+               Site.created_at.label("site_created_at"), Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
                Thread.pending_count, Thread.version, Thread.created_at, Thread.last_comment_at)
         .select_from(Site)
         .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
@@ -77,7 +77,7 @@ def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
         raise SiteNotFound()
     site = Site(id=row.site_id, key=row.key, name=row.name, base_url=row.base_url,
                 allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from)
+                mail_from=row.mail_from, created_at=row.site_created_at)
     if row.thread_id is None:
         return site, None
     thread = Thread(id=row.thread_id, site_id=row.site_id, uri=uri, title=row.title,
@@ -88,19 +88,20 @@ def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
 
 
 def _order(sort: str) -> list[tuple[Any, bool]]:
+    pinned = cast(Comment.pinned, Integer)  # pinned comments first, on every sort
     if sort == "newest":
-        return [(Comment.pinned, True), (Comment.created_at, True), (Comment.id, True)]
+        return [(pinned, True), (Comment.created_at, True), (Comment.id, True)]
     if sort == "top":
-        return [(Comment.pinned, True), (Comment.likes - Comment.dislikes, True),
+        return [(pinned, True), (Comment.likes - Comment.dislikes, True),
                 (Comment.created_at, False), (Comment.id, False)]
-    return [(Comment.pinned, True), (Comment.created_at, False), (Comment.id, False)]
+    return [(pinned, True), (Comment.created_at, False), (Comment.id, False)]
 
 
 def _cursor_values(comment: Any, sort: str) -> list[Any]:
     created = comment.created_at.isoformat()
     if sort == "top":
-        return [comment.pinned, comment.score, created, comment.id]
-    return [comment.pinned, created, comment.id]
+        return [int(comment.pinned), comment.score, created, comment.id]
+    return [int(comment.pinned), created, comment.id]
 
 
 def encode_cursor(comment: Any, sort: str) -> str:
@@ -118,7 +119,7 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
             raise ValueError("cursor for another sort")
         values = values[1:]
         expected = 4 if sort == "top" else 3
-        if len(values) != expected or not isinstance(values[0], bool):
+        if len(values) != expected or values[0] not in (0, 1) or isinstance(values[0], bool):
             raise ValueError("wrong shape")
         values[-2] = datetime.fromisoformat(values[-2])
         if not isinstance(values[-1], int) or (sort == "top" and not isinstance(values[1], int)):
@@ -226,7 +227,7 @@ def _prune(root: Node) -> None:
 @cache
 def _site_statement() -> Any:
     return select(Site.id, Site.key, Site.name, Site.base_url, Site.allowed_origins,
-                  Site.settings_data.label("settings"), Site.mail_from).where(
+                  Site.settings_data.label("settings"), Site.mail_from, Site.created_at).where(
         Site.key == bindparam("site"))
 
 
@@ -237,7 +238,7 @@ def load_site(site_key: str) -> Site:
         raise SiteNotFound()
     return Site(id=row.id, key=row.key, name=row.name, base_url=row.base_url,
                 allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from)
+                mail_from=row.mail_from, created_at=row.created_at)
 
 
 @cache

@@ -37,7 +37,14 @@ def _markdown() -> MarkdownIt:
     # Headings make no sense in a reader's comment; "# 1" stays text.
     md.disable(["heading", "lheading"])
     md.add_render_rule("image", _image_as_link)
+    md.validateLink = _is_allowed_link  # type: ignore[method-assign]
     return md
+
+
+def _is_allowed_link(url: str) -> bool:
+    """Only absolute http(s) and mailto links become links; anything else stays text."""
+    scheme, _, rest = url.strip().partition(":")
+    return bool(rest) and scheme.lower() in URL_SCHEMES
 
 
 @cache

@@ -50,7 +50,7 @@ def is_closed(site: Site, thread: Thread) -> bool:
     if thread.closed:
         return True
     days = site.settings.close_after_days
-    return bool(days) and thread.created_at < utcnow() - timedelta(days=days)
+    return days is not None and days > 0 and thread.created_at < utcnow() - timedelta(days=days)
 
 
 def bump(thread: Thread) -> None:

@@ -42,6 +42,8 @@ class Comments(MethodView):
     @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
     def get(self, args: dict[str, Any]) -> Response:
         """A page of top-level comments of an article, each with all its replies."""
+        if args["after"]:
+            reading.decode_cursor(args["after"], args["sort"])  # 400 early for a bad cursor
         site, thread = reading.load_thread(args["site"], args["uri"])
         g.cors_origins = site.allowed_origins
         etag = thread_etag(site, thread, args)
@@ -70,7 +72,7 @@ class Comments(MethodView):
         return response
 
 
-@bp.route("/comments/<int:comment_id>")
+@bp.route("/comments/<int(max=2147483647):comment_id>")
 class CommentItem(MethodView):
     @bp.arguments(EditTokenHeader, location="headers")
     @bp.arguments(CommentEdit)
@@ -91,7 +93,7 @@ class CommentItem(MethodView):
         return Response(status=204)
 
 
-@bp.route("/comments/<int:comment_id>/votes", methods=["POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/votes", methods=["POST"])
 @bp.arguments(VoteIn)
 @bp.response(200, VotesOut)
 @limited("vote_limit")
@@ -101,7 +103,7 @@ def vote(data: dict[str, Any], comment_id: int) -> Response:
     return jsonify({"likes": likes, "dislikes": dislikes})
 
 
-@bp.route("/comments/<int:comment_id>/flags", methods=["POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/flags", methods=["POST"])
 @bp.arguments(FlagIn)
 @bp.response(202)
 @limited("flag_limit")

@@ -59,6 +59,6 @@ def site_feed(args: dict[str, Any]) -> Response:
         select(Comment, Thread).join(Thread, Thread.id == Comment.thread_id)
         .where(Thread.site_id == site.id, Comment.status == CommentStatus.APPROVED)
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(FEED_SIZE)
-    ).tuples()
+    ).all()
     return _atom(site=site, feed_id=f"site:{site.key}", title=f"Recent comments on {site.name}",
-                 link=site.base_url, entries=list(rows))
+                 link=site.base_url, entries=[(comment, thread) for comment, thread in rows])

@@ -15,7 +15,8 @@ from comments.models.site import SiteSettings
 
 def _site_of_request() -> Site | None:
     if "limit_site" in g:
-        return g.limit_site  # type: ignore[no-any-return]
+        cached: Site | None = g.limit_site
+        return cached
     site: Site | None = None
     comment_id = (request.view_args or {}).get("comment_id")
     if comment_id is not None:

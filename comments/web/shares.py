@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from comments.schemas.shares import ShareLinkIn, ShareLinkOut
@@ -33,7 +33,7 @@ def create_link(data: dict[str, Any]) -> Response:
 def follow(token: str) -> Response:
     """Go to the shared article (its stored URL, never one from the request)."""
     target = shares.follow(token)
-    response = redirect(target, code=302)
+    response = Response(status=302, headers={"Location": target})
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
