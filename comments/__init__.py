@@ -45,4 +45,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(shares.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
+    from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
+    app.register_blueprint(privacy.bp)
     return app

@@ -33,6 +33,7 @@ def body_etag(body: Any) -> str:
 
 def public_json(body: Any, etag: str) -> Response:
     """A cacheable public JSON answer, or an empty 304 when `body` is None."""
+    response: Response
     if body is None:
         response = Response(status=304)
     else:
