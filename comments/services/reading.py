@@ -58,8 +58,9 @@ def _head_statement() -> Any:
     return (
         select(Site.id.label("site_id"), Site.key, Site.name, Site.base_url,
                Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
-               Site.created_at.label("site_created_at"), Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
-               Thread.pending_count, Thread.version, Thread.created_at, Thread.last_comment_at)
+               Site.created_at.label("site_created_at"), Thread.id.label("thread_id"),
+               Thread.title, Thread.closed, Thread.count, Thread.pending_count, Thread.version,
+               Thread.created_at, Thread.last_comment_at)
         .select_from(Site)
         .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
         .where(Site.key == bindparam("site"))
