@@ -56,6 +56,11 @@ def test_the_wordpress_theme_unit_test_comes_in_nested_with_pingbacks_skipped(ru
         assert len(node["replies"]) == 1
         node = node["replies"][0]
     assert "Comment Depth 10" in node["html"]
+    # WordPress shows comment HTML through wpautop; headings (not ours to show) become bold.
+    markup = sql(app, "SELECT html FROM comments WHERE text LIKE '<h2>Headings%'")[0][0]
+    assert "<p><strong>Header one</strong></p>" in markup
+    assert "<blockquote>Stay hungry. Stay foolish.</blockquote>" in markup
+    assert "<h1>" not in markup and "<table" not in markup
     # The counts on every thread equal the comments actually there.
     for count, actual in sql(app, "SELECT t.count, (SELECT count(*) FROM comments c WHERE "
                                   "c.thread_id = t.id AND c.status = 'approved') FROM threads t"):
