@@ -73,6 +73,8 @@ def test_wxr_export_is_read_back_by_our_wordpress_importer(runner, app, post, tm
     tree = ElementTree.parse(path)  # well-formed XML
     ns = {"wp": "http://wordpress.org/export/1.2/"}
     assert len(tree.findall(".//item/wp:comment", ns)) == 35
+    identifiers = [e.text for e in tree.iter("{http://www.disqus.com/}thread_identifier")]
+    assert "/fresh/" in identifiers  # what Disqus matches threads on
     run(runner, "sites", "add", "mirror", "--base-url", "https://mirror.example")
     result = run(runner, "import", "wordpress", str(path), "--site", "mirror",
                  "--map", "https://news.example/=/")
