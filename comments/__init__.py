@@ -32,8 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
+    from comments.web import metrics, requestlog
 
     proxies.init_app(app)
+    requestlog.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     api.register_blueprint(comments.bp)
@@ -41,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(feeds.bp)
     api.register_blueprint(shares.bp)
     app.register_blueprint(health.bp)
-    from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
+    app.register_blueprint(metrics.bp)
+    from comments.web import privacy  # the data-rights pages (HTML, not the API)
     app.register_blueprint(privacy.bp)
     return app

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # PostgreSQL lock_timeout).
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "JSON_LOGS": False,
+    # /metrics: open to these networks (comma-separated CIDRs), or to `Bearer METRICS_TOKEN`.
+    "METRICS_ALLOW": "127.0.0.0/8,::1/128",
+    "METRICS_TOKEN": None,
     # flask-smorest / OpenAPI
     "API_TITLE": "Comments",
     "API_VERSION": "v1",

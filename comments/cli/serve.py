@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import multiprocessing
 import os
+import tempfile
 from typing import Any
 
 import click
@@ -28,6 +30,55 @@ class _Server(BaseApplication):
         return create_app()
 
 
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
+
+
+def prepare_metrics_dir() -> str:
+    """A clean PROMETHEUS_MULTIPROC_DIR shared by this server's workers (made if unset).
+
+    Set before any worker imports prometheus_client, which reads it at import time; left-over
+    files of an earlier run would otherwise be added to this run's counters.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+        prefix="comments-metrics-")
+    os.makedirs(folder, exist_ok=True)
+    for stale in glob.glob(os.path.join(folder, "*.db")):
+        os.unlink(stale)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    """Gunicorn hook: a dead worker's live gauges must not linger in the merged figures."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def json_logging_config() -> dict[str, Any]:
+    """Gunicorn's own log records as JSON lines, like the app's (COMMENTS_JSON_LOGS=true)."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json",
+               "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "comments.web.requestlog.JsonFormatter"}},
+        "handlers": {"stderr": handler},
+        # gunicorn merges this over its own defaults: name every logger it would configure.
+        "root": {"handlers": ["stderr"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            # The app logs each request itself, with its request id.
+            "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }
+
+
+def json_logs_enabled() -> bool:
+    """Whether COMMENTS_JSON_LOGS asks for JSON lines."""
+    return os.environ.get("COMMENTS_JSON_LOGS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def default_workers() -> int:
     """Two per core plus one, gunicorn's rule of thumb for I/O-bound work."""
     return multiprocessing.cpu_count() * 2 + 1
@@ -44,6 +95,8 @@ def serve(bind: tuple[str, ...], workers: int | None, threads: int | None, timeo
           access_log: bool) -> None:
     """Serve the application with gunicorn."""
     binds = list(bind) or os.environ.get("COMMENTS_BIND", "127.0.0.1:5000").split(",")
+    prepare_metrics_dir()
+    json_logs = json_logs_enabled()
     options = {
         "bind": binds,
         "workers": workers or int(os.environ.get("COMMENTS_WORKERS", default_workers())),
@@ -53,8 +106,13 @@ def serve(bind: tuple[str, ...], workers: int | None, threads: int | None, timeo
         "keepalive": 5,
         "max_requests": 10000,
         "max_requests_jitter": 1000,
-        "accesslog": "-" if access_log else None,
+        # With JSON logs the app writes the access line itself (with the request id).
+        "accesslog": "-" if access_log and not json_logs else None,
         "errorlog": "-",
+        "logconfig_dict": json_logging_config() if json_logs else None,
         "proc_name": "comments",
+        "child_exit": _child_exit,
+        # Heartbeat files on a container's overlay disk can stall workers; memory never does.
+        "worker_tmp_dir": SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None,
     }
     _Server(options).run()

@@ -44,11 +44,15 @@ class BaseSchema(Schema):
         return data
 
 
+# Control characters and backslashes: one regex scan, not a Python loop (counts validate 100).
+UNSAFE_IN_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
 def validate_uri(value: str) -> None:
     """An article path on the site: starts with `/`, no scheme, host or control characters."""
     if not value.startswith("/") or value.startswith("//"):
         raise ValidationError("Must be a path on the site, starting with a single '/'.")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value) or "\\" in value:
+    if UNSAFE_IN_PATH.search(value):
         raise ValidationError("Must not contain control characters or backslashes.")
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:

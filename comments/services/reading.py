@@ -1,4 +1,9 @@
-"""Reading threads: a page of top-level comments with all their replies in three queries."""
+"""Reading threads: a page of top-level comments with all their replies in three queries.
+
+The read path is the hot path of the whole service, so it runs Core statements built once per
+shape (not ORM entities) and works on plain rows: loading a hundred ORM objects cost more than
+everything else a read does together.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, exists, or_, select
+from sqlalchemy import Integer, and_, bindparam, cast, exists, or_, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
 from comments.errors import BadParameters, SiteNotFound
@@ -22,11 +29,11 @@ HIDDEN_UNLESS_REPLIED = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A comment in a thread page with its visible replies."""
 
-    comment: Comment
+    comment: Row[Any]  # the columns of PAGE_COLUMNS, read like a Comment
     replies: list[Node] = field(default_factory=list)
     reply_count: int = 0  # visible comments anywhere below this one
 
@@ -44,19 +51,40 @@ class ThreadPage:
     next_cursor: str | None
 
 
+@cache
+def _head_statement() -> Any:
+    # One query whether or not the thread exists yet (an outer join). A select, not text():
+    # its result metadata is compiled once and reused, which text() would rebuild every call.
+    return (
+        select(Site.id.label("site_id"), Site.key, Site.name, Site.base_url,
+               Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
+               Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
+               Thread.pending_count, Thread.version, Thread.created_at, Thread.last_comment_at)
+        .select_from(Site)
+        .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
+        .where(Site.key == bindparam("site"))
+    )
+
+
 def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
-    """The site and, if it exists, the thread at `uri`, in one query when it does."""
-    row = db.session.execute(
-        select(Thread, Site)
-        .join(Site, Site.id == Thread.site_id)
-        .where(Site.key == site_key, Thread.uri == uri)
-    ).first()
-    if row is not None:
-        return row[1], row[0]
-    site = db.session.execute(select(Site).where(Site.key == site_key)).scalar_one_or_none()
-    if site is None:
+    """The site and, if it exists, the thread at `uri`, in one query.
+
+    Both come back detached and read-only (built from the row, not tracked by the session):
+    callers read them, they never change them.
+    """
+    row = db.session.connection().execute(_head_statement(), {"site": site_key, "uri": uri}).first()
+    if row is None:
         raise SiteNotFound()
-    return site, None
+    site = Site(id=row.site_id, key=row.key, name=row.name, base_url=row.base_url,
+                allowed_origins=row.allowed_origins, settings_data=row.settings,
+                mail_from=row.mail_from)
+    if row.thread_id is None:
+        return site, None
+    thread = Thread(id=row.thread_id, site_id=row.site_id, uri=uri, title=row.title,
+                    closed=row.closed, count=row.count, pending_count=row.pending_count,
+                    version=row.version, created_at=row.created_at,
+                    last_comment_at=row.last_comment_at)
+    return site, thread
 
 
 def _order(sort: str) -> list[tuple[Any, bool]]:
@@ -69,14 +97,14 @@ def _order(sort: str) -> list[tuple[Any, bool]]:
     return [(pinned, True), (Comment.created_at, False), (Comment.id, False)]
 
 
-def _cursor_values(comment: Comment, sort: str) -> list[Any]:
+def _cursor_values(comment: Any, sort: str) -> list[Any]:
     created = comment.created_at.isoformat()
     if sort == "top":
         return [int(comment.pinned), comment.score, created, comment.id]
     return [int(comment.pinned), created, comment.id]
 
 
-def encode_cursor(comment: Comment, sort: str) -> str:
+def encode_cursor(comment: Any, sort: str) -> str:
     """An opaque cursor that resumes the listing right after `comment`."""
     raw = json.dumps([sort, *_cursor_values(comment, sort)], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -101,24 +129,55 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
     return values
 
 
-def thread_page(thread: Thread, sort: str, limit: int, after: str | None) -> ThreadPage:
-    """Top-level comments of one page and every reply below them (two queries)."""
+Reply = aliased(Comment, name="reply")
+
+# What a public read shows of a comment, and what sorting and pruning need
+# (web/present.py unpacks rows in exactly this order).
+PAGE_COLUMNS = (
+    Comment.id, Comment.parent_id, Comment.depth, Comment.author, Comment.website,
+    Comment.avatar_seed, Comment.html, Comment.status, Comment.pinned, Comment.likes,
+    Comment.dislikes, (Comment.likes - Comment.dislikes).label("score"), Comment.created_at,
+    Comment.edited_at,
+)
+
+
+@cache
+def _page_statement(sort: str, resuming: bool) -> Any:
+    """The top-level comments of one page; built once per shape, values bound per call."""
     order = _order(sort)
     has_visible_reply = exists().where(
         and_(Reply.root_id == Comment.id, Reply.status == CommentStatus.APPROVED)
     )
-    statement = select(Comment).where(
-        Comment.thread_id == thread.id,
+    statement = select(*PAGE_COLUMNS).where(
+        Comment.thread_id == bindparam("thread_id"),
         Comment.parent_id.is_(None),
         or_(Comment.status == CommentStatus.APPROVED,
             and_(Comment.status.in_(HIDDEN_UNLESS_REPLIED), has_visible_reply)),
     )
-    if after:
-        statement = statement.where(keyset_after(order, decode_cursor(after, sort)))
-    statement = statement.order_by(
+    if resuming:
+        bound = [bindparam(f"after_{index}", type_=column.type)
+                 for index, (column, _) in enumerate(order)]
+        statement = statement.where(keyset_after(order, bound))
+    return statement.order_by(
         *[column.desc() if descending else column.asc() for column, descending in order]
-    ).limit(limit + 1)
-    tops = list(db.session.execute(statement).scalars())
+    ).limit(bindparam("limit"))
+
+
+@cache
+def _descendants_statement() -> Any:
+    return (select(*PAGE_COLUMNS)
+            .where(Comment.root_id.in_(bindparam("roots", expanding=True)))
+            .order_by(Comment.created_at, Comment.id))
+
+
+def thread_page(thread: Thread, sort: str, limit: int, after: str | None) -> ThreadPage:
+    """Top-level comments of one page and every reply below them (two queries)."""
+    params: dict[str, Any] = {"thread_id": thread.id, "limit": limit + 1}
+    if after:
+        for index, value in enumerate(decode_cursor(after, sort)):
+            params[f"after_{index}"] = value
+    connection = db.session.connection()
+    tops = list(connection.execute(_page_statement(sort, bool(after)), params))
     more = len(tops) > limit
     tops = tops[:limit]
     nodes = _with_replies(tops)
@@ -126,17 +185,12 @@ def thread_page(thread: Thread, sort: str, limit: int, after: str | None) -> Thr
     return ThreadPage(nodes, next_cursor)
 
 
-Reply = aliased(Comment, name="reply")
-
-
-def _with_replies(tops: list[Comment]) -> list[Node]:
+def _with_replies(tops: list[Row[Any]]) -> list[Node]:
     if not tops:
         return []
-    descendants = db.session.execute(
-        select(Comment)
-        .where(Comment.root_id.in_([c.id for c in tops]))
-        .order_by(Comment.created_at, Comment.id)
-    ).scalars()
+    descendants = db.session.connection().execute(
+        _descendants_statement(), {"roots": [c.id for c in tops]}
+    )
     nodes = {c.id: Node(c) for c in tops}
     ordered: list[Node] = []
     for comment in descendants:
@@ -170,10 +224,34 @@ def _prune(root: Node) -> None:
         node.reply_count = sum(reply.reply_count + (1 if reply.visible else 0) for reply in kept)
 
 
+@cache
+def _site_statement() -> Any:
+    return select(Site.id, Site.key, Site.name, Site.base_url, Site.allowed_origins,
+                  Site.settings_data.label("settings"), Site.mail_from).where(
+        Site.key == bindparam("site"))
+
+
+def load_site(site_key: str) -> Site:
+    """The site with this key, detached and read-only, or SiteNotFound (one Core query)."""
+    row = db.session.connection().execute(_site_statement(), {"site": site_key}).first()
+    if row is None:
+        raise SiteNotFound()
+    return Site(id=row.id, key=row.key, name=row.name, base_url=row.base_url,
+                allowed_origins=row.allowed_origins, settings_data=row.settings,
+                mail_from=row.mail_from)
+
+
+@cache
+def _counts_statement() -> Any:
+    return select(Thread.uri, Thread.count).where(
+        Thread.site_id == bindparam("site_id"), Thread.uri.in_(bindparam("uris", expanding=True))
+    )
+
+
 def counts(site: Site, uris: list[str]) -> dict[str, int]:
     """Visible comment counts for up to 100 article paths of a site, 0 where none."""
-    rows = db.session.execute(
-        select(Thread.uri, Thread.count).where(Thread.site_id == site.id, Thread.uri.in_(uris))
+    rows = db.session.connection().execute(
+        _counts_statement(), {"site_id": site.id, "uris": uris}
     ).all()
     found = {uri: count for uri, count in rows}
     return {uri: int(found.get(uri, 0)) for uri in uris}

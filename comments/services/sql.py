@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from comments.extensions import db
 
@@ -30,6 +30,10 @@ def keyset_after(columns: list[tuple[ColumnElement[Any], bool]], values: list[An
     alternatives = []
     for index, (column, descending) in enumerate(columns):
         equal = [col == value for (col, _), value in zip(columns[:index], values[:index], strict=True)]
-        beyond = column < values[index] if descending else column > values[index]
+        # A bound literal, because SQLAlchemy refuses `<` against a bare True/False/None
+        # (the `pinned` column leads every order).
+        value = values[index]
+        bound = value if isinstance(value, ClauseElement) else literal(value, column.type)
+        beyond = column < bound if descending else column > bound
         alternatives.append(and_(*equal, beyond))
     return or_(*alternatives)

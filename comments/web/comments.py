@@ -29,12 +29,15 @@ from comments.web.caching import public_json, thread_etag
 from comments.web.limits import limited
 from comments.web.present import node_json, thread_json, written_json
 
+# An instance, not the class: webargs would build a new schema on every read otherwise.
+THREAD_QUERY = ThreadQuery()
+
 bp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Threaded comments")
 
 
 @bp.route("/comments")
 class Comments(MethodView):
-    @bp.arguments(ThreadQuery, location="query")
+    @bp.arguments(THREAD_QUERY, location="query")
     @bp.response(200, ThreadPage)
     @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
     def get(self, args: dict[str, Any]) -> Response:

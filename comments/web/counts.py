@@ -9,19 +9,21 @@ from flask_smorest import Blueprint
 
 from comments.schemas.comments import CountsOut, CountsQuery
 from comments.services import reading
-from comments.services.sites import get_site
 from comments.web.caching import body_etag, public_json
+
+# An instance, not the class: webargs would build a new schema on every read otherwise.
+COUNTS_QUERY = CountsQuery()
 
 bp = Blueprint("counts", __name__, url_prefix="/api/v1", description="Comment counts")
 
 
 @bp.route("/counts", methods=["GET"])
-@bp.arguments(CountsQuery, location="query")
+@bp.arguments(COUNTS_QUERY, location="query")
 @bp.response(200, CountsOut)
 @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
 def counts(args: dict[str, Any]) -> Response:
     """Visible comment counts for up to 100 article paths of a site."""
-    site = get_site(args["site"])
+    site = reading.load_site(args["site"])
     g.cors_origins = site.allowed_origins
     body = {"counts": reading.counts(site, list(dict.fromkeys(args["uri"])))}
     etag = body_etag(body)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Thread
+from comments.models.types import utcnow
 from comments.schemas.comments import FeedQuery, SiteFeedQuery
 from comments.services import reading
 from comments.services.sites import get_site
@@ -22,6 +23,9 @@ ATOM = {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}
 
 
 def _atom(**context: Any) -> Response:
+    entries = context["entries"]
+    # An empty feed is as new as its site; a feed with entries as new as its newest one.
+    context["updated"] = entries[0][0].created_at if entries else (context["site"].created_at or utcnow())
     response = Response(render_template("feeds/comments.atom.xml", **context),
                         mimetype="application/atom+xml")
     response.headers["Cache-Control"] = CACHE_CONTROL

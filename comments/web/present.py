@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models import CommentStatus, Site, Thread
 from comments.services.posting import Written, edit_deadline
 from comments.services.reading import Node
 
 
 def iso(moment: datetime | None) -> str | None:
     """An ISO 8601 UTC time with a Z, to the second."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    if moment is None:
+        return None
+    # isoformat is several times faster than strftime, and a read formats two per comment.
+    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def thread_json(site: Site, uri: str, thread: Thread | None) -> dict[str, Any]:
@@ -37,11 +40,15 @@ def _closed(site: Site, thread: Thread | None) -> bool:
     return bool(thread and is_closed(site, thread))
 
 
-def comment_json(comment: Comment, replies: list[dict[str, Any]], reply_count: int,
+def comment_json(comment: Any, replies: list[dict[str, Any]], reply_count: int,
                  own: bool = False) -> dict[str, Any]:
-    """The contract's Comment; a hidden comment shows as an empty placeholder."""
-    shown = comment.status == CommentStatus.APPROVED or own
-    if comment.status == CommentStatus.APPROVED:
+    """The contract's Comment; a hidden comment shows as an empty placeholder.
+
+    `comment` is a Comment or anything with its attributes.
+    """
+    approved = comment.status == "approved"
+    shown = approved or own
+    if approved:
         status = "approved"
     elif own and comment.status != CommentStatus.DELETED:
         status = "pending"  # its author learns it is held, never that it was judged spam
@@ -76,10 +83,29 @@ def node_json(root: Node) -> dict[str, Any]:
         order.append(node)
         stack.extend(node.replies)
     for node in reversed(order):
-        built[id(node)] = comment_json(
+        built[id(node)] = _row_json(
             node.comment, [built[id(reply)] for reply in node.replies], node.reply_count
         )
     return built[id(root)]
+
+
+def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict[str, Any]:
+    """comment_json for a public read of a row of reading.PAGE_COLUMNS.
+
+    The same answer as comment_json(own=False), from one tuple unpacking instead of fifteen
+    attribute look-ups: this runs for every comment of every read.
+    """
+    (comment_id, parent_id, depth, author, website, avatar, html, status, pinned, likes,
+     dislikes, _score, created_at, edited_at) = row
+    if status != "approved":
+        author, website, avatar, html, status = "", None, "", "", "deleted"
+    return {
+        "id": comment_id, "parent_id": parent_id, "author": author, "website": website,
+        "avatar": avatar, "html": html, "created_at": iso(created_at),
+        "edited_at": iso(edited_at) if edited_at else None, "likes": likes,
+        "dislikes": dislikes, "status": status, "replies": replies, "reply_count": reply_count,
+        "pinned": pinned, "depth": depth,
+    }
 
 
 def written_json(written: Written) -> dict[str, Any]:

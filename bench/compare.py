@@ -1,0 +1,264 @@
+"""Side by side with Isso: the same data through each one's own API, the same gunicorn settings.
+
+Installs Isso from PyPI into bench/.isso-venv on first use, seeds both services with a
+100-comment thread, a 1,000-comment thread and 50 small threads (each through its own API),
+then reports with the ratio: req/s for the full 100-comment thread, for the first page (20
+top-level comments with their replies) of the 1,000-comment thread and for counts of 50 articles;
+the time to fetch the whole 1,000-comment thread; post latency; embed bytes. Goals are set against
+a bare Flask endpoint (the ceiling): thread reads >= 50%, counts >= 60%, whole thread <= 50 ms,
+posts at a median <= 10 ms.
+Usage: bench/compare [--seconds 10] [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import SECRET, drop_postgres, fresh_database  # noqa: E402
+from bench.run import _count, our_poster  # noqa: E402
+from bench.seeding import Seeded, seed_thread  # noqa: E402
+from bench.servers import (  # noqa: E402
+    BENCH,
+    Gunicorn,
+    percentile,
+    post_script,
+    request,
+    require_wrk,
+    wrk,
+)
+
+ISSO_VENV = BENCH / ".isso-venv"
+HUNDRED, THOUSAND = "/compare/a-hundred/", "/compare/a-thousand/"
+SMALL = [f"/compare/small-{n}/" for n in range(50)]
+GOALS = {"thread_pct": 50, "counts_pct": 60, "whole_thread_ms": 50, "post_ms_median": 10}
+
+
+def ensure_isso() -> Path:
+    """Isso and gunicorn in their own virtualenv (created once, from PyPI)."""
+    python = ISSO_VENV / "bin" / "python"
+    if not (ISSO_VENV / "bin" / "gunicorn").exists():
+        print("installing Isso into bench/.isso-venv ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(ISSO_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "isso", "gunicorn"], check=True)
+    return ISSO_VENV / "bin" / "gunicorn"
+
+
+class Service:
+    """How to talk to one service: its server, its post, its reads."""
+
+    name = ""
+    server: Gunicorn
+
+    def post(self, uri: str, text: str, parent_id: int | None) -> int:
+        raise NotImplementedError
+
+    def thread_path(self, uri: str, first_page: bool) -> str:
+        raise NotImplementedError
+
+    def counts_request(self, folder: Path) -> tuple[str, Path | None]:
+        raise NotImplementedError
+
+    def whole_thread(self, uri: str) -> int:
+        """Fetch every comment of a thread the way its own client would; the number seen."""
+        raise NotImplementedError
+
+    embed_path = ""
+
+
+class Ours(Service):
+    name = "comments"
+    embed_path = "/embed.js"
+
+    def __init__(self, backend: str, folder: Path):
+        self.backend = backend
+        url = fresh_database(backend, "comments_bench_compare", folder)
+        env = {"COMMENTS_DATABASE_URL": url, "COMMENTS_SECRET_KEY": SECRET,
+               "COMMENTS_RATELIMIT_ENABLED": "false",
+               "COMMENTS_INSTANCE_PATH": str(folder / "instance")}
+        self.server = Gunicorn("comments:create_app()", env, probe="/healthz")
+
+    def post(self, uri: str, text: str, parent_id: int | None) -> int:
+        return int(our_poster(self.server.url)(uri, text, parent_id))
+
+    def thread_path(self, uri: str, first_page: bool) -> str:
+        return f"/api/v1/comments?uri={quote(uri)}&limit={20 if first_page else 100}"
+
+    def counts_request(self, folder: Path) -> tuple[str, Path | None]:
+        return "/api/v1/counts?" + "&".join(f"uri={quote(u)}" for u in SMALL), None
+
+    def whole_thread(self, uri: str) -> int:
+        seen, after = 0, None
+        while True:
+            path = self.thread_path(uri, first_page=False) + (f"&after={after}" if after else "")
+            status, _, data = request(self.server.url, "GET", path)
+            assert status == 200, status
+            page = json.loads(data)
+            seen += _count(page["comments"])
+            after = page["next"]
+            if not after:
+                return seen
+
+
+class Isso(Service):
+    name = "isso"
+    embed_path = "/js/embed.min.js"
+
+    def __init__(self, folder: Path):
+        config = folder / "isso.cfg"
+        config.write_text(
+            "[general]\n"
+            f"dbpath = {folder / 'isso.db'}\n"
+            "host = https://news.example\n"
+            "[moderation]\nenabled = false\n"
+            # Isso's guard is its rate limit (2 posts a minute): off, as ours is.
+            "[guard]\nenabled = false\n"
+        )
+        self.server = Gunicorn("isso.run:application", {"ISSO_SETTINGS": str(config)},
+                               gunicorn=str(ensure_isso()), cwd=folder,
+                               probe="/?uri=/probe/")
+
+    def post(self, uri: str, text: str, parent_id: int | None) -> int:
+        body = {"text": text, "author": "Bench Reader", "title": "Benchmark", "parent": parent_id}
+        status, _, data = request(self.server.url, "POST", f"/new?uri={quote(uri)}", body)
+        if status not in (201, 202):
+            raise RuntimeError(f"isso answered {status}: {data[:300]!r}")
+        return int(json.loads(data)["id"])
+
+    def thread_path(self, uri: str, first_page: bool) -> str:
+        return f"/?uri={quote(uri)}" + ("&limit=20" if first_page else "")
+
+    def counts_request(self, folder: Path) -> tuple[str, Path | None]:
+        return "/count", post_script(json.dumps(SMALL), folder)
+
+    def whole_thread(self, uri: str) -> int:
+        status, _, data = request(self.server.url, "GET", self.thread_path(uri, False))
+        assert status == 200, status
+        return _count_isso(json.loads(data)["replies"])
+
+
+def _count_isso(nodes: list[dict[str, Any]]) -> int:
+    total, stack = 0, list(nodes)
+    while stack:
+        node = stack.pop()
+        total += 1
+        stack.extend(node.get("replies") or [])
+    return total
+
+
+def measure(service: Service, seconds: int, folder: Path) -> dict[str, Any]:
+    """Seed through the service's API, then measure it."""
+    result: dict[str, Any] = {}
+    with service.server:
+        seeded: list[Seeded] = [seed_thread(service.post, HUNDRED, 100, seed=1),
+                                seed_thread(service.post, THOUSAND, 1000, seed=2)]
+        seeded += [seed_thread(service.post, uri, 3, seed=10 + n) for n, uri in enumerate(SMALL)]
+        latencies = [ms for one in seeded for ms in one.post_ms]
+        result["post_ms_median"] = round(statistics.median(latencies), 2)
+        result["post_ms_p95"] = round(percentile(latencies, 0.95), 2)
+
+        base = service.server.url
+        result["thread_100"] = wrk(base + service.thread_path(HUNDRED, False),
+                                   seconds=seconds).as_dict()
+        result["first_page_1000"] = wrk(base + service.thread_path(THOUSAND, True),
+                                        seconds=seconds).as_dict()
+        path, script = service.counts_request(folder)
+        result["counts_50"] = wrk(base + path, seconds=seconds, script=script).as_dict()
+
+        samples = []
+        for _ in range(10):
+            begin = time.perf_counter()
+            seen = service.whole_thread(THOUSAND)
+            samples.append((time.perf_counter() - begin) * 1000)
+        result["whole_thread_1000_ms"] = round(statistics.median(samples), 2)
+        result["whole_thread_comments_seen"] = seen
+
+        status, _, body = request(base, "GET", service.embed_path)
+        result["embed_bytes"] = len(body) if status == 200 else None
+        result["embed_gzip_bytes"] = len(gzip.compress(body, 9)) if status == 200 else None
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"],
+                        help="our database (Isso only runs on SQLite)")
+    args = parser.parse_args()
+    require_wrk()
+    ensure_isso()
+    logging.disable(logging.INFO)
+    (BENCH / "results").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="comments-compare-") as tmp:
+        folder = Path(tmp)
+        os.environ["COMMENTS_INSTANCE_PATH"] = str(folder / "instance")
+        print("ceiling ...", flush=True)
+        with Gunicorn("bench.ceiling:app") as roof:
+            ceiling = wrk(roof.url + "/", seconds=args.seconds).as_dict()
+        print(f"comments ({args.backend}) ...", flush=True)
+        ours = measure(Ours(args.backend, folder), args.seconds, folder)
+        if args.backend == "postgresql":
+            drop_postgres("comments_bench_compare")
+        print("isso ...", flush=True)
+        isso_folder = folder / "isso"
+        isso_folder.mkdir()
+        theirs = measure(Isso(isso_folder), args.seconds, isso_folder)
+    report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "backend": args.backend,
+              "ceiling": ceiling, "comments": ours, "isso": theirs, "goals": GOALS}
+    print_table(report)
+    out = BENCH / "results" / f"compare-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {out}")
+
+
+def print_table(report: dict[str, Any]) -> None:
+    """Both services, the ratio, and ours against the ceiling."""
+    ours, isso, roof = report["comments"], report["isso"], report["ceiling"]["requests_per_second"]
+
+    def rps(key: str) -> tuple[float, float]:
+        return ours[key]["requests_per_second"], isso[key]["requests_per_second"]
+
+    rows: list[tuple[str, float | None, float | None, bool, str]] = [
+        ("100-comment thread, req/s", *rps("thread_100"), True,
+         f"{100 * ours['thread_100']['requests_per_second'] / roof:.0f}% of ceiling (>= 50%)"),
+        ("1,000-comment thread, first page, req/s", *rps("first_page_1000"), True,
+         f"{100 * ours['first_page_1000']['requests_per_second'] / roof:.0f}% of ceiling (>= 50%)"),
+        ("counts of 50 articles, req/s", *rps("counts_50"), True,
+         f"{100 * ours['counts_50']['requests_per_second'] / roof:.0f}% of ceiling (>= 60%)"),
+        ("whole 1,000-comment thread, ms", ours["whole_thread_1000_ms"],
+         isso["whole_thread_1000_ms"], False, "<= 50 ms"),
+        ("post latency, median ms", ours["post_ms_median"], isso["post_ms_median"], False,
+         "<= 10 ms"),
+        ("post latency, p95 ms", ours["post_ms_p95"], isso["post_ms_p95"], False, ""),
+        ("embed bytes (gzip)", ours["embed_gzip_bytes"], isso["embed_gzip_bytes"], False, ""),
+    ]
+    print(f"\nceiling (bare Flask, same gunicorn): {roof:.0f} req/s\n")
+    print(f"{'':42}{'comments':>12}{'isso':>12}{'ratio':>10}   goal")
+    for label, mine, theirs, higher_better, goal in rows:
+        if mine is None or theirs is None:
+            ratio = "n/a"
+        else:
+            better = mine / theirs if higher_better else theirs / mine
+            ratio = f"{better:.1f}x"
+        shown = [("n/a" if v is None else f"{v:.0f}" if v >= 100 else f"{v:.2f}")
+                 for v in (mine, theirs)]
+        print(f"{label:42}{shown[0]:>12}{shown[1]:>12}{ratio:>10}   {goal}")
+    print("(ratio: how many times better comments is; embed n/a until /embed.js exists)")
+
+
+if __name__ == "__main__":
+    main()
