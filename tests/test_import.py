@@ -305,3 +305,17 @@ def test_an_isso_database_comes_in_with_markdown_rendered(runner, app, tmp_path)
     assert third == (first[0], 2)
     assert sql(app, "SELECT count, pending_count, title FROM threads")[0] == (2, 1, "Isso post")
     assert "unchanged 4" in run(runner, "import", "isso", str(path)).output
+
+
+def test_a_truncated_gzip_and_a_bare_dtd_are_refused_whole(runner, app, tmp_path):
+    whole = (HERE / "fixtures" / "wordpress-a11y-theme-unit-test.xml.gz").read_bytes()
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = runner.invoke(["import", "wordpress", str(cut)])
+    assert result.exit_code == 1 and "Nothing was imported" in result.output
+    dtd = tmp_path / "dtd.xml"
+    dtd.write_text('<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://evil.example/x.dtd">'
+                   "<rss><channel></channel></rss>")
+    result = runner.invoke(["import", "wordpress", str(dtd)])
+    assert result.exit_code == 1 and "refused" in result.output
+    assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0
