@@ -239,22 +239,27 @@ class _Loader:
 
     def _flush(self) -> None:
         if self.rows:
-            # A plain executemany, ids read back after: PostgreSQL then parses one short
-            # statement instead of a many-row INSERT ... RETURNING per batch (twice as fast).
             # The key strings we hold are the ones kept, not copies read from the database.
             held = {(row["thread_id"], row["import_key"]): row["import_key"] for row in self.rows}
-            db.session.execute(insert(Comment), self.rows)
-            result = db.session.execute(
-                select(Comment.id, Comment.thread_id, Comment.import_key).where(
-                    Comment.thread_id.in_({row["thread_id"] for row in self.rows}),
-                    Comment.import_key.in_([row["import_key"] for row in self.rows])))
-            for comment_id, thread_id, key in result:
+            for comment_id, thread_id, key in self._insert(self.rows):
                 if (thread_id, key) in held:
                     self.ids[thread_id][held[(thread_id, key)]] = comment_id
             self.rows = []
         if self.updates:
             db.session.execute(update(Comment), self.updates)
             self.updates = []
+
+    def _insert(self, rows: list[dict[str, Any]]) -> Any:
+        """Insert a batch; (id, thread id, import key) of each row, in no particular order."""
+        returned = (Comment.id, Comment.thread_id, Comment.import_key)
+        if db.session.get_bind().dialect.name == "sqlite":
+            return db.session.execute(insert(Comment).returning(*returned), rows)
+        # On PostgreSQL a plain executemany (one short prepared statement) and a read-back
+        # beat a many-row INSERT ... RETURNING, whose huge text the driver parses per batch.
+        db.session.execute(insert(Comment), rows)
+        return db.session.execute(select(*returned).where(
+            Comment.thread_id.in_({row["thread_id"] for row in rows}),
+            Comment.import_key.in_([row["import_key"] for row in rows])))
 
     def finish(self) -> None:
         """Place late comments and needed placeholders, link replies, then fix the counts."""
