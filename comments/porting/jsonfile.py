@@ -9,6 +9,7 @@ from comments.models import CommentStatus
 from comments.porting.jsonstream import read_document
 from comments.porting.records import (
     SourceComment,
+    SourceSite,
     SourceThread,
     UriMap,
     clean_email,
@@ -33,9 +34,18 @@ def load(stream: IO[bytes]) -> tuple[dict[str, Any], Iterator[Any]]:
 
 
 def read(document: tuple[dict[str, Any], Iterator[Any]],
-         uris: UriMap) -> Iterator[SourceThread | SourceComment]:
-    """Threads and their comments from an export being read."""
-    _header, threads = document
+         uris: UriMap) -> Iterator[SourceSite | SourceThread | SourceComment]:
+    """The site, then threads and their comments, from an export being read."""
+    header, threads = document
+    site = header.get("site")
+    if isinstance(site, dict) and isinstance(site.get("base_url"), str):
+        origins = site.get("allowed_origins")
+        settings = site.get("settings")
+        yield SourceSite(
+            base_url=site["base_url"], name=_text(site.get("name"))[:200],
+            origins=[o for o in origins if isinstance(o, str)] if isinstance(origins, list) else [],
+            mail_from=_text(site.get("mail_from")) or None,
+            settings=settings if isinstance(settings, dict) else {})
     for index, thread in enumerate(threads):
         if not isinstance(thread, dict):
             raise UnreadableExport(f"thread #{index} is not an object")

@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from comments.database import write_transaction
+from comments.errors import SiteNotFound
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Subscription, Thread
-from comments.porting.records import SourceComment, SourceThread, parse_time
+from comments.models.site import SiteSettings
+from comments.porting.records import SourceComment, SourceSite, SourceThread, parse_time
 from comments.porting.tree import link_replies
 from comments.services import audit
 from comments.services.identity import address_hash, avatar_seed, email_hash
-from comments.services.sites import get_site
+from comments.services.sites import create_site, get_site
 from comments.services.sql import insert_ignoring_conflicts
 from comments.services.threads import ensure_thread, find_thread
 
@@ -76,21 +78,42 @@ def _short(digest: str | None) -> int:
         return 0
 
 
-def run_import(records: Iterable[SourceThread | SourceComment],
+def run_import(records: Iterable[SourceSite | SourceThread | SourceComment],
                options: ImportOptions) -> ImportSummary:
     """Import `records` into the site in one transaction; nothing is kept if anything fails."""
     summary = ImportSummary(dry_run=options.dry_run)
+    records = iter(records)
+    first = next(records, None)
     try:
         with write_transaction():
-            loader = _Loader(get_site(options.site_key), options, summary)
+            template = first if isinstance(first, SourceSite) else None
+            loader = _Loader(_site_for(options.site_key, template, summary), options, summary)
+            if first is not None and template is None:
+                loader.take(first)  # type: ignore[arg-type]
             for record in records:
-                loader.take(record)
+                loader.take(record)  # type: ignore[arg-type]
             loader.finish()
             if options.dry_run:
                 raise _DryRun()
     except _DryRun:
         pass
     return summary
+
+
+def _site_for(key: str, template: SourceSite | None, summary: ImportSummary) -> Site:
+    """The site to import into; made from the export's own description if it is missing."""
+    try:
+        return get_site(key)
+    except SiteNotFound:
+        if template is None:
+            raise
+    known = set(SiteSettings().to_dict())
+    site = create_site(key, template.base_url, name=template.name, origins=template.origins,
+                       mail_from=template.mail_from,
+                       settings={k: v for k, v in template.settings.items() if k in known})
+    db.session.flush()
+    summary.notes[f"created the site {key!r} from the export"] += 1
+    return site
 
 
 def digest_of(record: SourceComment) -> str:

@@ -14,6 +14,17 @@ from comments.schemas.common import validate_uri
 
 
 @dataclass
+class SourceSite:
+    """The site an export came from, to create it where it does not exist yet."""
+
+    base_url: str
+    name: str = ""
+    origins: list[str] = field(default_factory=list)
+    mail_from: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class SourceThread:
     """An article as the source knows it; `uri` is None when its link cannot become a path."""
 
