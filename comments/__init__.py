@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
+    from comments.web import mail_pages, share_mail
     from comments.web import metrics, requestlog
 
     proxies.init_app(app)
@@ -44,7 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(feeds.bp)
     api.register_blueprint(shares.bp)
     app.register_blueprint(health.bp)
+    api.register_blueprint(share_mail.bp)
+    app.register_blueprint(mail_pages.bp)
     app.register_blueprint(metrics.bp)
-    from comments.web import privacy  # the data-rights pages (HTML, not the API)
+    from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
     app.register_blueprint(privacy.bp)
+    from comments.web import moderate  # noqa: I001 - a line of its own merges cleanly
+    moderate.init_app(app)
     return app

@@ -20,7 +20,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from comments.cli import demo, porting, privacy, serve, sites
+    from comments.cli import demo, mail, porting, privacy, serve, sites
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
@@ -29,6 +29,13 @@ def _register() -> None:
     main.add_command(porting.export_group)
     main.add_command(privacy.privacy)
     main.add_command(privacy.prune)
+    main.add_command(mail.worker)
+    main.add_command(mail.digest)
+    main.add_command(mail.mail)
+    from comments.cli import moderators
+
+    main.add_command(moderators.create_moderator)
+    main.add_command(moderators.tokens)
 
 
 _register()

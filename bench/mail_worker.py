@@ -1,0 +1,150 @@
+"""Mail budgets: one worker's delivery rate to a local SMTP server, and share requests never
+waiting on SMTP (measured while the SMTP server accepts connections but never answers).
+
+    .venv/bin/python bench/mail_worker.py [--messages 2000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.smtp import free_port  # noqa: E402
+
+
+class SinkServer:
+    """aiosmtpd in its own process (as a real relay would be), discarding what it accepts."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
+             "-c", "aiosmtpd.handlers.Sink"])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.url = f"smtp://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def build_app(database_url: str | None, folder: Path, smtp_url: str):  # type: ignore[no-untyped-def]
+    from flask_migrate import upgrade
+
+    from comments import create_app
+
+    app = create_app({
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'bench.db'}",
+        "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, "SMTP_URL": smtp_url,
+        "PUBLIC_URL": "https://comments.news.example",
+    })
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        from comments.services.sites import create_site, get_site
+
+        try:
+            get_site("default")
+        except Exception:  # noqa: BLE001
+            create_site("default", "https://news.example", name="Bench Times",
+                        settings={"share_by_email": True, "share_limit_per_client": 10**6,
+                                  "share_limit_per_sender": 10**6,
+                                  "share_limit_per_recipient": 10**6,
+                                  "share_limit_per_site": 10**6})
+    return app
+
+
+def delivery_rate(app, messages: int) -> float:  # type: ignore[no-untyped-def]
+    from comments.database import write_transaction
+    from comments.services.delivery import run_worker
+    from comments.services.outbox import queue_mail
+    from comments.services.sites import get_site
+
+    context = {"thread_id": 1, "title": "A story", "article_url": "https://news.example/a/",
+               "link": "https://comments.news.example/s/x", "from_name": "Ann", "note": "Hi"}
+    with app.app_context(), write_transaction():
+        site = get_site("default")
+        for n in range(messages):
+            queue_mail(site=site, recipient=f"r{n}@example.org", template="share",
+                       context=context, kind="share")
+    started = time.perf_counter()
+    with app.app_context():
+        tally = run_worker(once=True)
+    elapsed = time.perf_counter() - started
+    assert tally.sent == messages, tally
+    return messages / elapsed
+
+
+def share_latency(app, requests: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from comments.services import tokens
+
+    client = app.test_client()
+    with app.test_request_context():
+        token = tokens.sign("form", {"t": time.time() - 60})
+    timings = []
+    for n in range(requests):
+        started = time.perf_counter()
+        response = client.post("/api/v1/shares", json={
+            "uri": "/a/", "to": f"f{n}@example.org", "from_name": "Ann", "form_token": token})
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 202, response.json
+    timings.sort()
+    return statistics.median(timings) * 1000, timings[int(len(timings) * 0.95)] * 1000
+
+
+def blackhole() -> tuple[socket.socket, int]:
+    """A listener that accepts connections and never says a word."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(100)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener, listener.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    server = SinkServer()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            app = build_app(args.database_url, Path(folder), server.url)
+            rate = delivery_rate(app, args.messages)
+            print(f"one worker: {rate:.0f} mails/s over {args.messages} to aiosmtpd on loopback")
+            listener, port = blackhole()
+            app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+            p50, p95 = share_latency(app, args.requests)
+            print(f"POST /api/v1/shares with SMTP hanging: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+            listener.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Building mail: Jinja templates per language, rendered into an EmailMessage with safe headers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from email import policy as email_policy
+from email.errors import MessageError
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+from email_validator import EmailNotValidError, validate_email
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
+
+from comments.models import OutboxMessage, Site
+from comments.models.types import utcnow
+from comments.services.mail_links import unsubscribe_url
+from comments.services.mailsettings import default_sender, public_url
+
+log = logging.getLogger(__name__)
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates" / "mail"
+TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+#: Mail to staff (kinds starting so), not to readers: no unsubscribe headers; moderators
+#: choose what they get in their own settings.
+STAFF_KINDS = ("moderation", "moderator", "staff")
+
+
+class UnfoldedUrlHeader(UnstructuredHeader):
+    """A header holding one `<URL>` we built, written on one line as it is.
+
+    The standard folding turns a long unbroken URL into RFC 2047 encoded words, which mail
+    providers do not decode in List-Unsubscribe; a line up to 998 characters is valid.
+    """
+
+    name: str  # provided by the BaseHeader the registry mixes in
+
+    def fold(self, *, policy: email_policy.Policy) -> str:
+        value = str(self)
+        if not URL_HEADER.match(value):
+            raise UnsendableMessage(f"not a bracketed URL: {value[:80]!r}")
+        return f"{self.name}: {value}{policy.linesep}"
+
+
+def _mail_policy() -> Any:
+    registry = HeaderRegistry()
+    registry.map_to_type("list-unsubscribe", cast(Any, UnfoldedUrlHeader))
+    return email_policy.default.clone(header_factory=registry)
+
+
+URL_HEADER = re.compile(r"^<https?://[\x21-\x3b\x3d\x3f-\x7e]{1,900}>$")
+MAIL_POLICY = _mail_policy()
+
+
+class UnsendableMessage(Exception):
+    """This message can never be built (bad address, unknown template): give it up."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The three parts of a mail, rendered."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Compiled templates are cached per process; they are files shipped with the code.
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_ROOT)),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def candidates(template: str, part: str, language: str) -> list[str]:
+    """Template files to try, most specific language first, then the English default."""
+    if not TEMPLATE_NAME.match(template):
+        raise UnsendableMessage(f"bad template name {template!r}")
+    names = []
+    lang = (language or "").strip().lower().replace("_", "-")
+    if LANGUAGE.match(lang) and not lang.startswith("en"):
+        names.append(f"{lang}/{template}.{part}")
+        if "-" in lang:
+            names.append(f"{lang.split('-', 1)[0]}/{template}.{part}")
+    names.append(f"{template}.{part}")
+    return names
+
+
+def render(template: str, context: dict[str, Any], language: str = "en") -> Rendered:
+    """Render `<template>.subject.txt`, `.txt` and `.html` in `language` (falling back to en)."""
+    env = _environment()
+    parts = {}
+    for part in ("subject.txt", "txt", "html"):
+        try:
+            parts[part] = env.select_template(candidates(template, part, language)).render(context)
+        except TemplateNotFound as error:
+            raise UnsendableMessage(f"no mail template {template}.{part}") from error
+    return Rendered(header_text(parts["subject.txt"], 250), parts["txt"], parts["html"])
+
+
+def header_text(value: str, limit: int = 200) -> str:
+    """Text made safe for a header: no control characters or line breaks, bounded length."""
+    return " ".join(CONTROL.sub(" ", value).split())[:limit]
+
+
+def sender_of(site: Site | None) -> Address:
+    """The site's own address (or the configured default), with the site's name."""
+    name = header_text(site.name if site is not None else "", 80)
+    for address in ((site.mail_from if site is not None else None), default_sender()):
+        if not address:
+            continue
+        try:
+            return Address(display_name=name, addr_spec=address.strip())
+        except (ValueError, IndexError, MessageError):
+            log.error("not a usable sender address: %r", address)
+    raise UnsendableMessage("no valid sender address: set the site's mail_from or MAIL_FROM")
+
+
+def site_context(site: Site | None) -> dict[str, Any]:
+    """What every template may use about the site and this install."""
+    if site is None:
+        return {"site": {"key": "", "name": "", "base_url": ""}, "public_url": public_url()}
+    return {"site": {"key": site.key, "name": site.name, "base_url": site.base_url},
+            "public_url": public_url()}
+
+
+def compose(message: OutboxMessage, site: Site | None) -> EmailMessage:
+    """The full mail for an outbox row: headers set only from trusted values, both parts."""
+    try:
+        recipient = validate_email(message.recipient, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise UnsendableMessage(f"bad recipient: {error}") from error
+    context = {**(message.context or {}), **site_context(site), "recipient": recipient}
+    reader_mail = not message.kind.startswith(STAFF_KINDS)
+    if reader_mail:
+        thread_id = context.get("thread_id")
+        scope = "thread" if isinstance(thread_id, int) and message.kind == "reply" else "all"
+        context["unsubscribe_url"] = unsubscribe_url(recipient, scope, thread_id)
+    rendered = render(message.template, context, message.language)
+
+    mail = EmailMessage(policy=MAIL_POLICY)
+    mail["Subject"] = rendered.subject
+    mail["From"] = sender_of(site)
+    mail["To"] = Address(addr_spec=recipient)
+    mail["Date"] = format_datetime(utcnow())
+    mail["Message-ID"] = message.message_id
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Auto-Response-Suppress"] = "All"
+    if reader_mail:
+        mail["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(rendered.text)
+    mail.add_alternative(rendered.html, subtype="html")
+    return mail

@@ -1,0 +1,168 @@
+""""Send this to a friend" by email: a mail relay to any address, guarded as one."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from linkify_it import LinkifyIt
+
+from comments.database import write_transaction
+from comments.errors import DomainError, Forbidden, Invalid
+from comments.models import Site
+from comments.models.types import utcnow
+from comments.services import outbox, quotas, shares, suppression, tokens
+from comments.services.client import Client
+from comments.services.identity import address_range, email_hash, keyed_hash
+from comments.services.mailsettings import flag
+from comments.services.sites import get_site
+
+EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+NOTE_MAX = 200
+NAME_MAX = 80
+_links = LinkifyIt(options={"fuzzy_link": True, "fuzzy_email": True, "fuzzy_ip": True})
+
+
+class SharingByEmailOff(Forbidden):
+    code, message = "share_by_email_off", "This site does not send articles by email."
+
+
+class BadFormToken(Forbidden):
+    code, message = "bad_form_token", "This form has expired; reload the page and try again."
+
+
+class QuotaExceeded(DomainError):
+    status, code, message = 429, "quota_exceeded", "Too many articles sent; try again tomorrow."
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class ShareRequest:
+    """A reader's request, already shaped by the schema."""
+
+    site: str
+    uri: str
+    to: str
+    from_name: str
+    from_email: str
+    note: str
+    form_token: str
+    hp: str
+    language: str = ""
+
+
+def share_by_email(request: ShareRequest, client: Client) -> str:
+    """Queue the article's mail to one friend; an opaque id (the same shape in every case)."""
+    if not flag("SHARES_BY_EMAIL_ENABLED"):
+        raise SharingByEmailOff("Sending articles by email is switched off on this server.")
+    with write_transaction():
+        site = get_site(request.site)
+        if not site.settings.share_by_email:
+            raise SharingByEmailOff()
+        started = _form_started(request.form_token)
+        recipient, sender_email, name, note = _checked_fields(request)
+        if request.hp:
+            return _decoy()  # a bot filled the honeypot: it learns nothing, nobody gets mail
+        if time.time() - started < site.settings.min_submit_seconds:
+            raise Invalid("Sent too quickly; wait a moment and send again.",
+                          {"form_token": ["Sent too quickly."]})
+        recipient_hash = email_hash(recipient)
+        sender_hash = email_hash(sender_email) if sender_email else None
+        _claim_quotas(site, client, sender_hash, recipient_hash)
+        share, site, thread, url = shares.create_link(
+            site.key, request.uri, client, kind="email", sender_hash=sender_hash,
+            recipient_hash=recipient_hash)
+        # Suppressed recipients get exactly the same answer and quota use: the response
+        # must not tell anyone whether an address opted out.
+        if not suppression.hash_is_suppressed(recipient_hash):
+            outbox.queue_mail(
+                site=site, recipient=recipient, template="share", kind="share",
+                language=request.language or client.language or "en",
+                context={"thread_id": thread.id, "title": thread.title,
+                         "article_url": site.article_url(thread.uri), "link": url,
+                         "from_name": name, "note": note},
+            )
+        return public_id(share.id)
+
+
+def public_id(share_id: int) -> str:
+    """The id a client sees for a share: opaque, so it reveals no volumes."""
+    return keyed_hash("share-id", str(share_id))[:20]
+
+
+def _decoy() -> str:
+    return secrets.token_hex(10)
+
+
+def _form_started(token: str) -> float:
+    try:
+        payload = tokens.unsign("form", token)
+        return float(payload["t"])
+    except (tokens.InvalidToken, KeyError, TypeError, ValueError) as error:
+        raise BadFormToken() from error
+
+
+def has_link(text: str) -> bool:
+    """Whether `text` holds anything a mail program would turn into a link."""
+    lowered = text.lower()
+    return (bool(_links.test(text)) or "://" in lowered or "www." in lowered
+            or EMAIL_LIKE.search(text) is not None)
+
+
+def _checked_fields(request: ShareRequest) -> tuple[str, str | None, str, str]:
+    errors: dict[str, list[str]] = {}
+    recipient = _address(request.to, "to", errors)
+    sender = _address(request.from_email, "from_email", errors) if request.from_email else None
+    name = " ".join(request.from_name.split())
+    note = request.note.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not name:
+        errors["from_name"] = ["Your name is required."]
+    elif len(name) > NAME_MAX or has_link(name):
+        errors["from_name"] = [f"A plain name of at most {NAME_MAX} characters, no links."]
+    if len(note) > NOTE_MAX:
+        errors["note"] = [f"At most {NOTE_MAX} characters."]
+    elif has_link(note):
+        errors["note"] = ["The note cannot contain links or addresses."]
+    if any(ord(ch) < 32 and ch not in "\n" for ch in note):
+        errors["note"] = ["The note cannot contain control characters."]
+    if errors:
+        raise Invalid(errors=errors)
+    return recipient or "", sender, name, note
+
+
+def _address(value: str, field: str, errors: dict[str, list[str]]) -> str | None:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors[field] = ["One valid email address."]
+        return None
+
+
+def _claim_quotas(site: Site, client: Client, sender_hash: str | None,
+                  recipient_hash: str) -> None:
+    settings = site.settings
+    start, end = quotas.day_window()
+    buckets: list[tuple[str, int]] = [
+        (f"share:site:{site.id}", settings.share_limit_per_site),
+        (f"share:client:{site.id}:{keyed_hash('quota', address_range(client.address))}",
+         settings.share_limit_per_client),
+        (f"share:to:{site.id}:{recipient_hash}", settings.share_limit_per_recipient),
+    ]
+    if sender_hash:
+        buckets.append((f"share:from:{site.id}:{sender_hash}", settings.share_limit_per_sender))
+    for bucket, limit in buckets:
+        if not quotas.claim(bucket, limit, start):
+            # Raising rolls back the whole transaction, so no unit of any quota is spent.
+            raise QuotaExceeded(retry_after=max(1, int((end - utcnow()).total_seconds())))
+
+
+def as_request(data: dict[str, Any]) -> ShareRequest:
+    """A ShareRequest from the schema's loaded data."""
+    return ShareRequest(**{key: data.get(key) or "" for key in ShareRequest.__dataclass_fields__})

@@ -1,0 +1,41 @@
+""""Send this to a friend" by email: the guarded relay endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask_smorest import Blueprint
+
+from comments.schemas.share_mail import ShareMailIn, ShareMailOut
+from comments.services import relay
+from comments.services.client import Client
+
+bp = Blueprint("share_mail", __name__, description='"Send this to a friend" by email')
+
+
+@bp.route("/api/v1/shares", methods=["POST"])
+@bp.arguments(ShareMailIn)
+@bp.response(202, ShareMailOut)
+@bp.alt_response(403, description="The site or this server does not send articles by email, "
+                                  "or the form token is bad.")
+@bp.alt_response(429, description="A quota (client, sender, recipient or site) is used up.")
+def send(data: dict[str, Any]) -> Response:
+    """Send the article to one friend by email; 202 whatever the recipient's preferences."""
+    share_id = relay.share_by_email(relay.as_request(data), Client.from_request())
+    response = jsonify({"id": share_id})
+    response.status_code = 202
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(relay.QuotaExceeded)
+def quota_exceeded(error: relay.QuotaExceeded) -> Response:
+    """A used-up quota is a 429 that says when the window ends."""
+    from comments.extensions import db
+
+    db.session.rollback()
+    response = jsonify({"error": error.code, "message": error.message})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response

@@ -1,0 +1,42 @@
+"""Small steps for mail tests: queue a message, run a worker pass, read the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tests.conftest import sql
+
+SHARE_CONTEXT = {"thread_id": 1, "title": "Summit <b>talks</b>", "article_url":
+                 "https://news.example/a/", "link": "http://127.0.0.1:5000/s/x",
+                 "from_name": "Ann <script>", "note": "Read this & <that>"}
+
+
+def queue(app: Flask, recipient: str = "friend@example.org", template: str = "share",
+          context: dict[str, Any] | None = None, kind: str = "share", language: str = "en",
+          count: int = 1) -> list[str]:
+    """Queue `count` mails for the default site in one transaction; their Message-IDs."""
+    from comments.database import write_transaction
+    from comments.services.outbox import queue_mail
+    from comments.services.sites import get_site
+
+    with app.app_context(), write_transaction():
+        site = get_site("default")
+        return [queue_mail(site=site, recipient=recipient, template=template,
+                           context=dict(SHARE_CONTEXT if context is None else context),
+                           kind=kind, language=language).message_id for _ in range(count)]
+
+
+def run_once(app: Flask, **kwargs: Any) -> Any:
+    """One `comments worker --once` pass in this process."""
+    from comments.services.delivery import run_worker
+
+    with app.app_context():
+        return run_worker(once=True, **kwargs)
+
+
+def outbox(app: Flask) -> list[Any]:
+    """Every outbox row: (id, status, attempts, recipient, message_id, last_error, kind)."""
+    return sql(app, "SELECT id, status, attempts, recipient, message_id, last_error, kind "
+                    "FROM outbox ORDER BY id")
