@@ -47,3 +47,35 @@ def test_moderators_act_only_within_their_sites(app, client, post):
                       headers=bearer(token))
     assert bad.status_code == 422
     assert sql(app, "SELECT email FROM comments") == [(EMAIL,)]
+
+
+def test_the_moderation_ui_hands_over_and_erases_a_readers_data(app, client, post):
+    from tests.moderation_support import csrf_token, sign_in
+
+    make_site(app, "other")
+    make_moderator(app, "mod@example.com", sites=["default"])
+    post(text="Mine", email=EMAIL, author="Reader")
+    assert sign_in(client, "mod@example.com").status_code == 303
+    page = client.get("/moderate/readers-data")
+    assert page.status_code == 200 and "Every site" not in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    token = csrf_token(client, "/moderate/readers-data")
+    copy = client.post("/moderate/readers-data", data={
+        "csrf_token": token, "email": EMAIL, "site": "default", "action": "export"})
+    assert copy.status_code == 200 and copy.headers["Content-Disposition"].startswith("attachment")
+    assert copy.json["comments"][0]["text"] == "Mine"
+    refused = client.post("/moderate/readers-data", data={
+        "csrf_token": token, "email": EMAIL, "site": "other", "action": "erase"})
+    assert refused.status_code == 403
+    forged = client.post("/moderate/readers-data", data={
+        "email": EMAIL, "site": "default", "action": "erase"})
+    assert forged.status_code == 400  # no CSRF token
+    assert sql(app, "SELECT author FROM comments") == [("Reader",)]
+    gone = client.post("/moderate/readers-data", data={
+        "csrf_token": token, "email": EMAIL, "site": "default", "action": "erase",
+        "erase_text": "no"})
+    assert gone.status_code == 303
+    assert "Erased the details of 1 comments" in client.get("/moderate/readers-data").text
+    assert sql(app, "SELECT author, email, text FROM comments") == [("", None, "Mine")]
+    assert sql(app, "SELECT kind, requested_by FROM privacy_requests ORDER BY id") == [
+        ("export", "moderator:mod@example.com"), ("erase", "moderator:mod@example.com")]
