@@ -13,8 +13,9 @@ import click
 from flask.cli import with_appcontext
 
 from comments.errors import DomainError, SiteNotFound
-from comments.porting.loader import ImportOptions, ImportSummary, run_import
+from comments.porting.loader import run_import
 from comments.porting.records import UriMap
+from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.xmlstream import UnreadableExport, open_export
 
 

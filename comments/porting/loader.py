@@ -4,63 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from comments.database import write_transaction
 from comments.errors import SiteNotFound
 from comments.extensions import db
-from comments.models import Comment, CommentStatus, Site, Subscription, Thread
+from comments.models import Comment, CommentStatus, Site
 from comments.models.site import SiteSettings
-from comments.porting.records import SourceComment, SourceSite, SourceThread, parse_time
+from comments.porting.finishing import import_subscriptions, recount_threads
+from comments.porting.records import SourceComment, SourceSite, SourceThread
+from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.tree import link_replies
 from comments.services import audit
 from comments.services.identity import address_hash, avatar_seed, email_hash
 from comments.services.sites import create_site, get_site
-from comments.services.sql import insert_ignoring_conflicts
 from comments.services.threads import ensure_thread, find_thread
 
 BATCH = 500
 MAX_TEXT = 100_000  # the most any site may allow (see sites.apply_settings)
-
-
-@dataclass
-class ImportOptions:
-    """What the operator asked for on the command line."""
-
-    site_key: str = "default"
-    source: str = ""
-    dry_run: bool = False
-    keep_pingbacks: bool = False
-    actor: str = "cli"
-
-
-@dataclass
-class ImportSummary:
-    """The closing report: what was imported, updated, left alone and skipped, and why."""
-
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    threads_created: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    notes: Counter[str] = field(default_factory=Counter)
-    dry_run: bool = False
-
-    def lines(self) -> list[str]:
-        """The summary as lines for a terminal."""
-        head = "Dry run, nothing written: " if self.dry_run else ""
-        out = [f"{head}imported {self.imported}, updated {self.updated}, "
-               f"unchanged {self.unchanged}, skipped {sum(self.skipped.values())}; "
-               f"{self.threads_created} new threads"]
-        out += [f"  skipped {n}: {reason}" for reason, n in sorted(self.skipped.items())]
-        out += [f"  note {n}: {what}" for what, n in sorted(self.notes.items())]
-        return out
 
 
 class _DryRun(Exception):
@@ -299,8 +265,9 @@ class _Loader:
             self.touched.update(row.pop("thread_id") for row in changed)
             for start in range(0, len(changed), BATCH):
                 db.session.execute(update(Comment), changed[start:start + BATCH])
-        self._import_subscriptions()
-        self._recount()
+        for thread_id, key, items in self.subscriptions:
+            import_subscriptions(self.site.id, thread_id, self.ids[thread_id][key], items)
+        recount_threads(sorted(self.touched))
         if not self.options.dry_run and (self.summary.imported or self.summary.updated):
             audit.record("import", actor=self.options.actor, site_id=self.site.id,
                          note=f"{self.options.source}: " + self.summary.lines()[0])
@@ -333,44 +300,3 @@ class _Loader:
             self.thread_ids[meta.key] = thread.id
             self.known[thread.id] = self._prefetch(thread.id)
         return record.key in self.known[thread.id]
-
-    def _import_subscriptions(self) -> None:
-        for thread_id, key, items in self.subscriptions:
-            comment_id = self.ids[thread_id][key]
-            for item in items:
-                address = str(item.get("email") or "").strip()
-                if "@" not in address or len(address) > 320:
-                    continue
-                insert_ignoring_conflicts(Subscription, {
-                    "site_id": self.site.id, "thread_id": thread_id, "comment_id": comment_id,
-                    "email": address, "email_hash": email_hash(address),
-                    "mode": str(item.get("mode") or "instant")[:16],
-                    "language": str(item.get("language") or "en")[:10],
-                    "created_at": parse_time(str(item.get("created_at") or "")) or
-                    parse_time("1970-01-01T00:00:00Z"),
-                    "confirmed_at": parse_time(str(item.get("confirmed_at") or "")),
-                    "unsubscribed_at": parse_time(str(item.get("unsubscribed_at") or "")),
-                }, ["comment_id", "email_hash"])
-
-    def _recount(self) -> None:
-        """Counts from the rows themselves: exact whatever the file held."""
-        table = Comment.__table__
-
-        def counted(status: str) -> Any:
-            return (select(func.count()).select_from(table)
-                    .where(table.c.thread_id == Thread.id, table.c.status == status)
-                    .scalar_subquery())
-
-        latest = select(func.max(table.c.created_at)).where(
-            table.c.thread_id == Thread.id).scalar_subquery()
-        touched = sorted(self.touched)
-        for start in range(0, len(touched), BATCH):
-            chunk = touched[start:start + BATCH]
-            db.session.execute(
-                update(Thread.__table__).where(Thread.__table__.c.id.in_(chunk)).values(
-                    count=counted(CommentStatus.APPROVED),
-                    pending_count=counted(CommentStatus.PENDING),
-                    last_comment_at=latest,
-                    version=Thread.__table__.c.version + 1,
-                )
-            )
