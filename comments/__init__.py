@@ -50,6 +50,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(metrics.bp)
     from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
     app.register_blueprint(privacy.bp)
+    from comments.web import moderation_privacy  # noqa: I001 - a line of its own merges cleanly
+    api.register_blueprint(moderation_privacy.bp)
     from comments.web import moderate  # noqa: I001 - a line of its own merges cleanly
     moderate.init_app(app)
     from comments.web import embed  # noqa: I001 - the iframe page, its assets and the demo
