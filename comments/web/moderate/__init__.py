@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         mail_links,
         people,
         queue,
+        readers_data,
         rules,
         session,
         sites,
