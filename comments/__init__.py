@@ -48,4 +48,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(share_mail.bp)
     app.register_blueprint(mail_pages.bp)
     app.register_blueprint(metrics.bp)
+    from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
+    app.register_blueprint(privacy.bp)
     return app

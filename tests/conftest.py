@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A PostgreSQL database of this test session, migrated once and dropped at the end."""
+@contextmanager
+def migrated_postgres_database(folder: Path) -> Iterator[str]:
+    """A new PostgreSQL database, migrated, dropped when the block ends."""
     import psycopg
 
     name = f"comments_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
@@ -59,12 +60,20 @@ def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = admin.rsplit("/", 1)[0] + "/" + name
-    folder = tmp_path_factory.mktemp("pg")
-    os.environ.setdefault("COMMENTS_INSTANCE_PATH", str(folder / "instance"))
-    _migrate(url, folder)
-    yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        os.environ.setdefault("COMMENTS_INSTANCE_PATH", str(folder / "instance"))
+        _migrate(url, folder)
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL database of this test session, migrated once and dropped at the end."""
+    with migrated_postgres_database(tmp_path_factory.mktemp("pg")) as url:
+        yield url
 
 
 @pytest.fixture(params=backends())

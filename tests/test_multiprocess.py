@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SECRET, _truncate, backends
+from tests.conftest import SECRET, backends, migrated_postgres_database
 
 # One xdist worker runs the whole module, so the four-process cluster boots once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("multiprocess")]
@@ -104,8 +104,10 @@ def cluster(request: pytest.FixtureRequest,
     booting four workers is the slow part; the tests use separate sites and threads)."""
     if "postgresql" not in backends():
         pytest.skip("runs on PostgreSQL only (COMMENTS_TEST_DATABASES excludes it)")
-    url = request.getfixturevalue("postgres_database")
-    _truncate(url)
+    # A database of its own: other tests in this worker truncate the shared one between tests.
+    database = migrated_postgres_database(tmp_path_factory.mktemp("cluster-db"))
+    url = database.__enter__()
+    request.addfinalizer(lambda: database.__exit__(None, None, None))
     from comments import create_app
     from comments.extensions import db
     from comments.services.sites import create_site

@@ -20,11 +20,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from comments.cli import demo, mail, serve, sites
+    from comments.cli import demo, mail, porting, privacy, serve, sites
 
     main.add_command(serve.serve)
     main.add_command(sites.sites)
     main.add_command(demo.demo)
+    main.add_command(porting.import_group)
+    main.add_command(porting.export_group)
+    main.add_command(privacy.privacy)
+    main.add_command(privacy.prune)
     main.add_command(mail.worker)
     main.add_command(mail.digest)
     main.add_command(mail.mail)

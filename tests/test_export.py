@@ -1,0 +1,108 @@
+"""`comments export json|wxr`: a site's comments leave whole and come back exactly."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree
+
+from tests.conftest import sql
+from tests.porting_files import real_export, wxr, wxr_comment
+
+
+def run(runner, *args):
+    result = runner.invoke(list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def fill(runner, app, post, tmp_path):
+    """A site with imported history, fresh comments, a reply, a held one and a subscription."""
+    run(runner, "import", "wordpress", str(real_export("wordpress-a11y-theme-unit-test.xml")))
+    run(runner, "import", "wordpress", str(real_export("wordpress-isso.xml")))
+    first = post(uri="/fresh/", text="Fresh *markdown* with a [link](https://x.example)",
+                 email="Fresh@Example.org", author="Fresh", website="https://fresh.example")
+    post(uri="/fresh/", text="A reply\n\nin two paragraphs", parent_id=first.json["id"])
+    sql(app, "UPDATE comments SET status = 'pending' WHERE text = 'A reply\n\nin two paragraphs'")
+    sql(app, "UPDATE threads SET count = count - 1, pending_count = pending_count + 1 WHERE uri = '/fresh/'")
+    thread_id = sql(app, "SELECT id FROM threads WHERE uri = '/fresh/'")[0][0]
+    sql(app, "INSERT INTO subscriptions (site_id, thread_id, comment_id, email, email_hash, mode,"
+             " language, created_at, confirmed_at) VALUES (1, :t, :c, 'Fresh@Example.org', 'h', "
+             "'instant', 'en', '2024-01-01 10:00:00', '2024-01-01 10:05:00')",
+        t=thread_id, c=first.json["id"])
+
+
+def exported(runner, tmp_path, name):
+    path = tmp_path / name
+    run(runner, "export", "json", "--output", str(path))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document.pop("exported_at")
+    return path, document
+
+
+def test_json_round_trip_into_an_emptied_database_is_exact(runner, app, post, tmp_path):
+    fill(runner, app, post, tmp_path)
+    counts_before = sql(app, "SELECT uri, count, pending_count FROM threads ORDER BY uri")
+    path, before = exported(runner, tmp_path, "export.json")
+    assert before["format"] == "comments-export" and before["site"]["key"] == "default"
+    assert sum(len(t["comments"]) for t in before["threads"]) == 25 + 8 + 2
+    for table in ("subscriptions", "votes", "flags", "moderation_events", "idempotency_keys",
+                  "comments", "threads"):
+        sql(app, f"DELETE FROM {table}")
+    result = run(runner, "import", "json", str(path))
+    assert "imported 35, updated 0, unchanged 0, skipped 0" in result.output
+    _again, after = exported(runner, tmp_path, "again.json")
+    assert after == before
+    assert sql(app, "SELECT uri, count, pending_count FROM threads ORDER BY uri") == counts_before
+    assert "unchanged 35" in run(runner, "import", "json", str(path)).output
+
+
+def test_the_json_export_can_be_gzipped(runner, app, post, tmp_path):
+    post(uri="/a/", text="hello")
+    path = tmp_path / "site.json.gz"
+    run(runner, "export", "json", "-o", str(path))
+    assert path.read_bytes()[:2] == b"\x1f\x8b"
+    sql(app, "DELETE FROM comments")
+    sql(app, "DELETE FROM threads")
+    assert "imported 1," in run(runner, "import", "json", str(path)).output
+
+
+def test_wxr_export_is_read_back_by_our_wordpress_importer(runner, app, post, tmp_path):
+    fill(runner, app, post, tmp_path)
+    path = tmp_path / "site.wxr"
+    run(runner, "export", "wxr", "--output", str(path))
+    tree = ElementTree.parse(path)  # well-formed XML
+    ns = {"wp": "http://wordpress.org/export/1.2/"}
+    assert len(tree.findall(".//item/wp:comment", ns)) == 35
+    run(runner, "sites", "add", "mirror", "--base-url", "https://mirror.example")
+    result = run(runner, "import", "wordpress", str(path), "--site", "mirror",
+                 "--map", "https://news.example/=/")
+    assert "imported 35, updated 0, unchanged 0, skipped 0" in result.output
+    shape = ("SELECT t.uri, c.depth, c.status, c.author, c.html, c.created_at FROM comments c "
+             "JOIN threads t ON t.id = c.thread_id JOIN sites s ON s.id = t.site_id "
+             "WHERE s.key = :site ORDER BY t.uri, c.created_at, c.depth, c.html")
+
+    def rows(site):  # WXR dates are to the second
+        return [(*row[:5], str(row[5])[:19]) for row in sql(app, shape, site=site)]
+
+    assert rows("mirror") == rows("default")
+    counts = ("SELECT t.uri, t.count, t.pending_count, t.title FROM threads t JOIN sites s ON "
+              "s.id = t.site_id WHERE s.key = :site ORDER BY t.uri")
+    assert sql(app, counts, site="mirror") == sql(app, counts, site="default")
+
+
+def test_wxr_export_drops_characters_xml_cannot_carry(runner, app, tmp_path):
+    source = tmp_path / "in.xml"
+    source.write_text(wxr([{"link": "https://old.example/a/", "post_id": 1,
+                            "comments": [wxr_comment(1, "fine &amp; <i>dandy</i>")]}]))
+    run(runner, "import", "wordpress", str(source))
+    sql(app, "UPDATE comments SET author = :a", a="bell\x07 ]]> <&>")
+    out = tmp_path / "out.xml"
+    run(runner, "export", "wxr", "-o", str(out))
+    root = ElementTree.parse(out).getroot()
+    author = root.find(".//{http://wordpress.org/export/1.2/}comment_author")
+    assert author.text == "bell ]]> <&>"
+
+
+def test_export_of_an_unknown_site_fails_clearly(runner):
+    result = runner.invoke(["export", "json", "--site", "nope"])
+    assert result.exit_code == 1 and "No site" in result.output
