@@ -50,4 +50,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(metrics.bp)
     from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
     app.register_blueprint(privacy.bp)
+    from comments.web import moderate  # noqa: I001 - a line of its own merges cleanly
+    moderate.init_app(app)
     return app

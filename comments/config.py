@@ -26,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
+    "AKISMET_URL": None,  # default: Akismet's own comment-check endpoint
+    "MODERATOR_SESSION_HOURS": 12,
+    "ARGON2_TIME_COST": 3,  # argon2id cost of moderator passwords (RFC 9106's second choice)
+    "ARGON2_MEMORY_KIB": 65536,
+    "SIGNIN_LIMIT": "5 per minute;30 per hour",
     "MAX_CONTENT_LENGTH": 64 * 1024,
     # How long a write waits for a lock before answering 503 (SQLite busy_timeout,
     # PostgreSQL lock_timeout).

@@ -32,6 +32,10 @@ def _register() -> None:
     main.add_command(mail.worker)
     main.add_command(mail.digest)
     main.add_command(mail.mail)
+    from comments.cli import moderators
+
+    main.add_command(moderators.create_moderator)
+    main.add_command(moderators.tokens)
 
 
 _register()

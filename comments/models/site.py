@@ -30,6 +30,9 @@ class SiteSettings:
     hold_links: int | None = 3  # hold comments with this many links or more
     flag_threshold: int = 3  # distinct readers whose flags send a comment back to the queue
     min_submit_seconds: int = 3  # faster form submissions are held as bot-like
+    require_form_token: bool = False  # hold comments not sent through the embed's form
+    akismet: bool = True  # ask Akismet when the install has a key
+    duplicate_min_length: int = 48  # hold repeated texts this long or longer (0: never)
     post_limit: str = "5 per minute;30 per hour"
     edit_limit: str = "20 per minute"
     vote_limit: str = "30 per minute;300 per hour"

@@ -24,6 +24,8 @@ class Submission:
     client: Client
     data: dict[str, Any] = field(default_factory=dict)
     editing: bool = False
+    # Answers of slow outside services, asked before the write transaction began (prechecks).
+    external: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +63,30 @@ def register(order: int, name: str) -> Callable[[Check], Check]:
         return check
 
     return decorator
+
+
+Precheck = Callable[[dict[str, Any], Client], Any]
+
+#: Checks that ask a service over the network. They run before the write transaction opens,
+#: so a slow answer never holds the database's write lock; their answers reach the checks
+#: through `Submission.external[name]`.
+PRECHECKS: dict[str, Precheck] = {}
+
+
+def register_precheck(name: str) -> Callable[[Precheck], Precheck]:
+    """Add a precheck whose answer the pipeline's checks read as `external[name]`."""
+
+    def decorator(precheck: Precheck) -> Precheck:
+        PRECHECKS[name] = precheck
+        return precheck
+
+    return decorator
+
+
+def run_prechecks(data: dict[str, Any], client: Client) -> dict[str, Any]:
+    """Ask every precheck about a new comment; None answers are left out."""
+    answers = {name: precheck(data, client) for name, precheck in PRECHECKS.items()}
+    return {name: answer for name, answer in answers.items() if answer is not None}
 
 
 def run(submission: Submission) -> Verdict:

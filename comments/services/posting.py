@@ -51,8 +51,9 @@ def post_comment(data: dict[str, Any], client: Client,
     `present(written)` builds the answer body; with an Idempotency-Key it is stored in the
     same transaction so that a retry replays it exactly.
     """
+    external = pipeline.run_prechecks(data, client)
     try:
-        return _post(data, client, idem, present)
+        return _post(data, client, idem, present, external)
     except IntegrityError:
         if idem is None:
             raise
@@ -66,7 +67,7 @@ def post_comment(data: dict[str, Any], client: Client,
 
 
 def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequest | None,
-          present: Any) -> tuple[int, dict[str, Any]]:
+          present: Any, external: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
@@ -100,7 +101,9 @@ def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequ
             reasons=[],
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
         )
-        verdict = pipeline.run(pipeline.Submission(site, thread, comment, client, data))
+        verdict = pipeline.run(
+            pipeline.Submission(site, thread, comment, client, data, external=external)
+        )
         comment.status = verdict.status
         comment.reasons = verdict.reasons
         comment.status_changed_at = now

@@ -1,0 +1,157 @@
+"""The pipeline's screening checks: bans, blocked and held words, bot signs, duplicates, Akismet.
+
+Importing this module registers the checks (create_app does, through the moderation web package).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from comments.errors import Banned
+from comments.extensions import db
+from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models.types import utcnow
+from comments.services import akismet, tokens
+from comments.services.client import Client
+from comments.services.pipeline import Submission, Verdict, register, register_precheck
+from comments.services.rules import RuleSet, load_rules
+
+DUPLICATE_WINDOW = timedelta(days=7)
+
+
+def rules_of(sub: Submission) -> RuleSet:
+    """The site's rules, loaded once per submission (one query) and never kept beyond it."""
+    loaded = getattr(sub, "_rules", None)
+    if loaded is None:
+        loaded = load_rules(sub.site.id)
+        sub._rules = loaded  # type: ignore[attr-defined]
+    return loaded
+
+
+@register(30, "bans")
+def check_bans(sub: Submission, verdict: Verdict) -> None:
+    """Refuse commenters banned by email, email domain or address range (403)."""
+    reason = rules_of(sub).ban_reason(sub.comment.email, sub.client.address)
+    if reason:
+        raise Banned()
+
+
+@register(40, "blocked_words")
+def check_blocked_words(sub: Submission, verdict: Verdict) -> None:
+    """Reject comments with a blocked word; the author is answered as if it were held."""
+    rules = rules_of(sub)
+    for text in (sub.comment.text, sub.comment.author or "", sub.comment.website or ""):
+        word = rules.blocked_word(text)
+        if word:
+            verdict.mark(CommentStatus.REJECTED, f"blocked word: {word}")
+            return
+
+
+@register(50, "bot_signs")
+def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
+    """The honeypot and the time to submit, carried by the form token the embed issued.
+
+    A request without a form token comes from an API client, not our form: that alone holds
+    nothing unless the site sets `require_form_token`. A filled honeypot is spam; a form sent
+    faster than a person types, or with a forged or stale token, is held for a look.
+    """
+    if sub.editing:
+        return
+    if (sub.data.get("hp") or "").strip():
+        verdict.mark(CommentStatus.SPAM, "bot: honeypot field filled")
+        return
+    settings = sub.site.settings
+    token = sub.data.get("form_token")
+    if not token:
+        if settings.require_form_token:
+            verdict.hold("bot: posted without the comment form")
+        return
+    try:
+        payload = tokens.unsign("form", token)
+        issued = float(payload["t"])
+    except (tokens.InvalidToken, TypeError, KeyError, ValueError):
+        verdict.hold("bot: form token invalid or expired")
+        return
+    elapsed = time.time() - issued
+    if elapsed > tokens.PURPOSES["form"]:
+        verdict.hold("bot: form token invalid or expired")
+        return
+    minimum = settings.min_submit_seconds or 0
+    if elapsed < minimum:
+        verdict.hold(f"bot: sent {max(elapsed, 0):.1f} s after the form was shown "
+                     f"(minimum {minimum} s)")
+
+
+@register(70, "duplicates")
+def check_duplicates(sub: Submission, verdict: Verdict) -> None:
+    """Hold a text already posted in this thread, or by this author anywhere on the site lately.
+
+    Short texts ("Thanks!", "+1") are repeated innocently all the time; spam that is pasted
+    around is longer, so only texts of the site's `duplicate_min_length` or more count.
+    """
+    comment = sub.comment
+    minimum = sub.site.settings.duplicate_min_length
+    if not minimum or len(comment.text.strip()) < minimum:
+        return
+    same_author = [Comment.ip_hash == comment.ip_hash]
+    if comment.email_hash:
+        same_author.append(Comment.email_hash == comment.email_hash)
+    statement = (
+        select(Comment.id)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .where(
+            Thread.site_id == sub.site.id,
+            Comment.text == comment.text,
+            Comment.status != CommentStatus.DELETED,
+            or_(Comment.thread_id == sub.thread.id,
+                (or_(*same_author)) & (Comment.created_at > utcnow() - DUPLICATE_WINDOW)),
+        )
+        .limit(1)
+    )
+    if comment.id is not None:
+        statement = statement.where(Comment.id != comment.id)
+    if db.session.execute(statement).first():
+        verdict.hold("duplicate: the same text was posted before")
+
+
+@register(80, "held_words")
+def check_held_words(sub: Submission, verdict: Verdict) -> None:
+    """Hold comments with a word the site wants a person to look at."""
+    rules = rules_of(sub)
+    for text in (sub.comment.text, sub.comment.author or ""):
+        word = rules.held_word(text)
+        if word:
+            verdict.hold(f"held word: {word}")
+            return
+
+
+@register_precheck("akismet")
+def ask_spam_service(data: dict[str, Any], client: Client) -> akismet.Answer | None:
+    """Ask Akismet about a new comment before any write lock is taken (None: not asked)."""
+    key = current_app.config.get("AKISMET_KEY")
+    if not key:
+        return None
+    site = db.session.execute(select(Site).where(Site.key == data["site"])).scalar_one_or_none()
+    db.session.commit()  # end the read: nothing is held while we wait on the network
+    if site is None or not site.settings.akismet:
+        return None
+    draft = Comment(author=data.get("author") or "", email=data.get("email") or None,
+                    website=data.get("website"), text=data["text"], parent_id=data.get("parent_id"))
+    return akismet.check(key, site, Thread(uri=data["uri"]), draft, client)
+
+
+@register(100, "spam_service")
+def check_spam_service(sub: Submission, verdict: Verdict) -> None:
+    """Apply Akismet's answer (asked before the transaction); no answer holds the comment."""
+    answer = sub.external.get("akismet")
+    if answer is None or verdict.status in (CommentStatus.SPAM, CommentStatus.REJECTED):
+        return
+    if answer is akismet.Answer.SPAM:
+        verdict.mark(CommentStatus.SPAM, "akismet: spam")
+    elif answer is akismet.Answer.UNKNOWN:
+        verdict.hold("akismet: no answer from the spam service, held for review")

@@ -1,0 +1,135 @@
+"""The moderation JSON API of API.md for integrations, with bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, jsonify, request
+from flask_smorest import Blueprint
+
+from comments.models import Comment
+from comments.schemas.comments import ThreadOut
+from comments.schemas.moderation import (
+    BulkIn,
+    BulkOut,
+    ModComment,
+    ModCommentPage,
+    ModerationQuery,
+    TextIn,
+    ThreadRef,
+)
+from comments.services import moderation, moderators
+from comments.services import queue as queue_service
+from comments.web.errors import accepts_empty_body
+from comments.web.present import comment_json, iso, thread_json
+
+bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation",
+               description="Moderation for integrations (Authorization: Bearer <api token>)")
+
+
+@bp.before_request
+def _authenticate() -> Response | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    moderator = None
+    if scheme.lower() == "bearer" and secret.strip():
+        moderator = moderators.token_moderator(secret.strip())
+    if moderator is None:
+        response = jsonify({"error": "unauthorized",
+                            "message": "A valid API token is required (Authorization: Bearer)."})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
+        return response
+    g.api_moderator = moderator
+    return None
+
+
+def mod_comment_json(item: queue_service.QueueItem) -> dict[str, Any]:
+    """The API's ModComment: everything a moderator needs about one comment."""
+    comment: Comment = item.comment
+    body = comment_json(comment, [], 0, own=True)
+    body.update({
+        "status": comment.status,
+        "author": comment.author,
+        "website": comment.website,
+        "html": comment.html,
+        "avatar": comment.avatar_seed,
+        "site": item.site.key,
+        "email": comment.email,
+        "uri": item.thread.uri,
+        "url": item.site.article_url(item.thread.uri),
+        "title": item.thread.title,
+        "text": comment.text,
+        "flags": item.flags,
+        "flag_count": comment.flag_count,
+        "reasons": list(comment.reasons or []),
+        "history": item.history,
+        "status_changed_at": iso(comment.status_changed_at),
+    })
+    return body
+
+
+def _one(comment_id: int) -> dict[str, Any]:
+    row = moderation.load_comment(comment_id, g.api_moderator)
+    return mod_comment_json(queue_service.items_for([row])[0])
+
+
+@bp.route("/comments", methods=["GET"])
+@bp.arguments(ModerationQuery, location="query")
+@bp.response(200, ModCommentPage)
+def list_comments(args: dict[str, Any]) -> Response:
+    """Comments by status (pending oldest first), searchable by text, author, email, article."""
+    page = queue_service.list_queue(g.api_moderator, args["status"], site_key=args["site"],
+                                    uri=args["uri"], query=args["q"], after=args["after"],
+                                    limit=args["limit"])
+    return jsonify({"comments": [mod_comment_json(item) for item in page.items],
+                    "next": page.next_cursor})
+
+
+@bp.route("/comments/<int:comment_id>", methods=["GET"])
+@bp.response(200, ModComment)
+def get_comment(comment_id: int) -> Response:
+    """One comment as moderators see it."""
+    return jsonify(_one(comment_id))
+
+
+@bp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@bp.arguments(TextIn)
+@bp.response(200, ModComment)
+def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
+    """Change a comment's text; the old text is kept in the audit record."""
+    moderation.edit_text(comment_id, data["text"], g.api_moderator, note=data["note"])
+    return jsonify(_one(comment_id))
+
+
+ACTION_RULE = (
+    "/comments/<int:comment_id>/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
+)
+
+
+@bp.route(ACTION_RULE, methods=["POST"])
+@accepts_empty_body
+@bp.response(200, ModComment)
+def act(comment_id: int, action: str) -> Response:
+    """Approve, reject, mark as spam, delete, restore, pin or unpin a comment."""
+    moderation.act(comment_id, action, g.api_moderator)
+    return jsonify(_one(comment_id))
+
+
+@bp.route("/bulk", methods=["POST"])
+@bp.arguments(BulkIn)
+@bp.response(200, BulkOut)
+def bulk(data: dict[str, Any]) -> Response:
+    """One action on many comments; each id is done or fails on its own."""
+    result = moderation.bulk(data["ids"], data["action"], g.api_moderator)
+    return jsonify({"done": result.done, "failed": result.failed})
+
+
+@bp.route("/threads/<any(close, open):state>", methods=["POST"])
+@bp.arguments(ThreadRef)
+@bp.response(200, ThreadOut)
+def thread_state(data: dict[str, Any], state: str) -> Response:
+    """Close a thread to new comments, or open it again."""
+    site, thread = moderation.set_closed(data["site"], data["uri"], state == "close",
+                                         g.api_moderator)
+    return jsonify(thread_json(site, thread.uri, thread))
