@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.mailing import queue, run_once
 from tests.moderation_support import (  # noqa: F401 - fixtures
     admin,
@@ -47,3 +49,29 @@ def test_the_dashboard_lists_the_most_shared_articles_with_clicks(app, client, a
     rows = [row for row in table.split("<tr>")[2:]]
     assert "Story /a/" in rows[0] and "<td>2</td><td>0</td><td>4</td>" in rows[0]
     assert "Story /b/" in rows[1] and "<td>1</td><td>0</td><td>0</td>" in rows[1]
+
+
+def test_a_held_reply_approved_through_the_moderation_api_is_mailed_once(app, client, admin,
+                                                                          smtp_server):
+    from comments.services.sites import update_site
+    from tests.conftest import post_comment, sql
+    from tests.moderation_support import bearer, make_token
+
+    app.config["SMTP_URL"] = smtp_server.url
+    parent = post_comment(client, author="Ann", email="ann@example.com",
+                          notify_replies=True).json["id"]
+    [(context,)] = sql(app, "SELECT context FROM outbox")
+    token = re.search(r"/mail/confirm/([\w.-]+)", str(context)).group(1)
+    assert client.post(f"/mail/confirm/{token}").status_code == 200
+    with app.app_context():
+        update_site("default", settings={"moderation": "hold_all"})
+    reply = post_comment(client, author="Bob", text="Held at first", parent_id=parent)
+    assert reply.status_code == 202
+    secret = make_token(app, admin)
+    for _ in range(2):  # approving twice changes nothing the second time
+        client.post(f"/api/v1/moderation/comments/{reply.json['id']}/approve",
+                    headers=bearer(secret))
+    run_once(app)
+    replies = [m for m in smtp_server.mailbox.messages if "New reply" in str(m["Subject"])]
+    assert len(replies) == 1 and replies[0]["To"] == "ann@example.com"
+    assert "Held at first" in replies[0].get_body(("plain",)).get_content()
