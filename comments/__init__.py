@@ -52,4 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(privacy.bp)
     from comments.web import moderate  # noqa: I001 - a line of its own merges cleanly
     moderate.init_app(app)
+    from comments.web import embed  # noqa: I001 - the iframe page, its assets and the demo
+    embed.init_app(app)
     return app

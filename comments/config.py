@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     # /metrics: open to these networks (comma-separated CIDRs), or to `Bearer METRICS_TOKEN`.
     "METRICS_ALLOW": "127.0.0.0/8,::1/128",
     "METRICS_TOKEN": None,
+    "DEMO": False,  # serve the made-up article of `comments demo` at /
     # flask-smorest / OpenAPI
     "API_TITLE": "Comments",
     "API_VERSION": "v1",

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-pytest_plugins = ["tests.live", "tests.smtp"]
+pytest_plugins = ["tests.live", "tests.smtp", "tests.embed_host"]
 
 POSTGRES_ADMIN_URL = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET = "test-secret-key-not-for-production"

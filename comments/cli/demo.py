@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -28,6 +30,8 @@ def demo(port: int, workers: int) -> None:
         create_site("default", base, name="The Daily Demo",
                     origins=[f"http://localhost:{port}"])
         click.echo(f"Created the default site for {base}")
+    # The served app is built afresh by gunicorn: tell it, through the environment, to show the article.
+    os.environ["COMMENTS_DEMO"] = "true"
     click.echo(f"Open {base}/ for the demo article; the API is under {base}/api/v1/")
     ctx = click.get_current_context()
     ctx.invoke(serve, bind=(f"127.0.0.1:{port}",), workers=workers, threads=None, timeout=30,

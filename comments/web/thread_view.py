@@ -1,0 +1,132 @@
+"""How the iframe page shows a thread: nesting up to the site's depth, flat below, avatars."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+
+from comments.models import CommentStatus
+from comments.services.reading import Node
+from comments.web.present import iso
+
+# Beyond this many levels nothing is indented any more, whatever a site sets: the page must
+# stay readable at 320 px, and the walk below stays shallow.
+INDENT_CAP = 12
+HEX_SEED = re.compile(r"^[0-9a-f]{11,}$")
+
+
+@dataclass
+class Shown:
+    """A comment as the page shows it: its level, its replies, and whom it answers if flat."""
+
+    comment: Any  # a Comment, or a row of reading.PAGE_COLUMNS read like one
+    level: int
+    reply_to: str | None = None
+    replies: list[Shown] = field(default_factory=list)
+
+
+def indent_levels(max_depth: int) -> int:
+    """The deepest level that is still indented (top-level comments are level 0)."""
+    return max(1, min(max_depth, INDENT_CAP))
+
+
+def arrange(nodes: list[Node], max_depth: int) -> list[Shown]:
+    """Nest replies up to `max_depth`; deeper ones sit flat, in time order, under the last indented one."""
+    deepest = indent_levels(max_depth)
+    shown: list[Shown] = []
+    stack: list[tuple[Node, int, list[Shown]]] = [(node, 0, shown) for node in reversed(nodes)]
+    while stack:
+        node, level, siblings = stack.pop()
+        item = Shown(node.comment, level)
+        siblings.append(item)
+        if level + 1 < deepest:
+            stack.extend((reply, level + 1, item.replies) for reply in reversed(node.replies))
+        else:
+            item.replies = _flattened(node, deepest)
+    return shown
+
+
+def _flattened(container: Node, level: int) -> list[Shown]:
+    """Every descendant of `container`, oldest first, each naming the comment it answers."""
+    found: list[tuple[Node, Node]] = []
+    stack = [(reply, container) for reply in container.replies]
+    while stack:
+        node, parent = stack.pop()
+        found.append((node, parent))
+        stack.extend((reply, node) for reply in node.replies)
+    found.sort(key=lambda pair: (pair[0].comment.created_at, pair[0].comment.id))
+    return [
+        Shown(node.comment, level,
+              reply_to=None if parent is container else (display_name(parent.comment) or "?"))
+        for node, parent in found
+    ]
+
+
+def display_name(comment: Any) -> str:
+    """The author's name as shown (empty for anonymous or hidden comments)."""
+    return comment.author if comment.status == CommentStatus.APPROVED else ""
+
+
+def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
+    """What the comment template needs to draw one comment."""
+    comment = item.comment
+    visible = comment.status == CommentStatus.APPROVED
+    return {
+        "id": comment.id,
+        "parent_id": comment.parent_id,
+        "level": item.level,
+        "author": comment.author if visible else "",
+        # Only web links: an imported or old row must not become a javascript: link.
+        "website": comment.website if visible and _is_web_link(comment.website) else None,
+        "avatar": avatar_svg(comment.avatar_seed if visible else ""),
+        "html": comment.html if visible else "",
+        "created_at": iso(comment.created_at),
+        "exact": comment.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "edited": comment.edited_at is not None,
+        "likes": comment.likes,
+        "dislikes": comment.dislikes,
+        "deleted": not visible,
+        "reply_to": item.reply_to,
+        "url": f"{article_url}#comment-{comment.id}",
+        "replies": item.replies,
+    }
+
+
+def _is_web_link(url: str | None) -> bool:
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def avatar(seed: str) -> dict[str, Any]:
+    """A 5x5 mirrored pattern and a hue from the opaque seed; thread.js draws the same one."""
+    if not HEX_SEED.match(seed or ""):
+        return {"hue": 0, "cells": [], "blank": True}
+    bits = int(seed[:4], 16)
+    hue = int(seed[8:11], 16) % 360
+    cells: list[tuple[int, int]] = []
+    for i in range(15):
+        if bits >> i & 1:
+            col, row = i % 3, i // 3
+            cells.append((col, row))
+            if col < 2:
+                cells.append((4 - col, row))
+    return {"hue": hue, "cells": cells, "blank": False}
+
+
+@lru_cache(maxsize=4096)
+def avatar_svg(seed: str) -> Markup:
+    """The avatar as inline SVG (numbers only, so safe markup), drawn once per seed and process."""
+    drawn = avatar(seed)
+    head = ('<svg class="c-avatar" viewBox="0 0 5 5" width="40" height="40" aria-hidden="true" '
+            'focusable="false">')
+    if drawn["blank"]:
+        rects = ['<rect x="0" y="0" width="5" height="5" class="c-avatar-blank"/>']
+    else:
+        hue = drawn["hue"]
+        rects = [f'<rect x="0" y="0" width="5" height="5" fill="hsl({hue},60%,92%)"/>']
+        rects += [f'<rect x="{x}" y="{y}" width="1" height="1" fill="hsl({hue},50%,42%)"/>'
+                  for x, y in drawn["cells"]]
+    return Markup(head + "".join(rects) + "</svg>")  # noqa: S704 - numbers and fixed text only

@@ -1,0 +1,113 @@
+/* Comments loader. On an article page:
+   <div id="comments"></div>
+   <script src="https://COMMENTS-HOST/embed.js" data-site="default" async></script>
+   It puts the thread in an iframe from the comments host and fills [data-comments-count]. */
+(function (w, d) {
+  "use strict";
+  var frames = w.__commentsFrames = w.__commentsFrames || [];
+  var NAMES = { en: "Comments", de: "Kommentare", fr: "Commentaires", es: "Comentarios", ko: "댓글", ja: "コメント" };
+  var THEME = ["accent", "accent-text", "text", "muted", "bg", "surface", "field", "border", "error", "ok",
+    "highlight", "font", "font-size", "radius"];
+
+  var plural = null;
+  function text(el, n) {
+    // The page's own language decides which wording is the singular (French: 0 and 1).
+    try { plural = plural || new Intl.PluralRules(d.documentElement.lang || undefined); } catch (e) { plural = null; }
+    var one = plural ? plural.select(n) === "one" : n === 1;
+    var form = el.getAttribute("data-comments-" + (one ? "one" : "other"));
+    el.textContent = form ? form.replace("{n}", n) : String(n);
+  }
+
+  function shown(origin, site, uri, n) {
+    d.querySelectorAll("[data-comments-count]").forEach(function (el) {
+      if (el.__comments && el.__comments[0] === origin && el.__comments[1] === site &&
+          el.getAttribute("data-comments-count") === uri) { text(el, n); }
+    });
+  }
+
+  function counts(origin, site) {
+    var wanted = [];
+    d.querySelectorAll("[data-comments-count]").forEach(function (el) {
+      if (el.__comments || (el.getAttribute("data-comments-site") || site) !== site) { return; }
+      el.__comments = [origin, site];
+      var uri = el.getAttribute("data-comments-count");
+      if (uri.charAt(0) === "/" && wanted.indexOf(uri) < 0) { wanted.push(uri); }
+    });
+    for (var i = 0; i < wanted.length; i += 100) {
+      var query = wanted.slice(i, i + 100).map(function (uri) { return "&uri=" + encodeURIComponent(uri); }).join("");
+      fetch(origin + "/api/v1/counts?site=" + encodeURIComponent(site) + query, { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : { counts: {} }; })
+        .then(function (body) {
+          Object.keys(body.counts || {}).forEach(function (uri) { shown(origin, site, uri, body.counts[uri]); });
+        }, function () { /* counts are decoration: leave the page as it is */ });
+    }
+  }
+
+  function onMessage(event) {
+    var f = null;
+    frames.forEach(function (each) { if (each.frame.contentWindow === event.source) { f = each; } });
+    var data = event.data;
+    if (!f || event.origin !== f.origin || !data || data.comments !== 1) { return; }
+    if (data.type === "height" && data.height > 0) {
+      f.frame.style.height = Math.min(Math.ceil(data.height), 200000) + "px";
+    } else if (data.type === "ready") {
+      var style = w.getComputedStyle(f.target);
+      var vars = {};
+      THEME.forEach(function (name) {
+        var value = style.getPropertyValue("--comments-" + name).trim();
+        if (value) { vars["--comments-" + name] = value; }
+      });
+      f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars }, f.origin);
+    } else if (data.type === "count" && typeof data.count === "number") {
+      shown(f.origin, f.site, f.uri, data.count);
+    } else if (data.type === "scroll" && data.top >= 0) {
+      w.scrollTo({ top: f.frame.getBoundingClientRect().top + w.pageYOffset + data.top, behavior: "smooth" });
+    }
+  }
+
+  function embed(script) {
+    var origin = new URL(script.src, w.location.href).origin;
+    var data = script.dataset;
+    var site = data.site || "default";
+    var target = d.querySelector(data.target || "#comments");
+    if (target && !target.hasAttribute("data-comments-embedded")) {
+      target.setAttribute("data-comments-embedded", "1");
+      var lang = data.lang || (navigator.languages && navigator.languages[0]) || navigator.language || "";
+      var uri = data.uri || w.location.pathname;
+      var params = new URLSearchParams({ site: site, uri: uri, title: data.title || d.title, lang: lang,
+        theme: data.theme || "auto", origin: w.location.origin });
+      var frame = d.createElement("iframe");
+      var hash = /^#comment-\d+$/.test(w.location.hash) ? w.location.hash : "";
+      frame.src = origin + "/embed/thread?" + params + hash;
+      frame.title = NAMES[lang.slice(0, 2).toLowerCase()] || NAMES.en;
+      frame.setAttribute("scrolling", "no");
+      frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
+      target.appendChild(frame);
+      frames.push({ frame: frame, origin: origin, site: site, uri: uri, target: target });
+    }
+    counts(origin, site);
+  }
+
+  if (!w.__commentsListening) {
+    w.__commentsListening = 1;
+    w.addEventListener("message", onMessage);
+    w.addEventListener("hashchange", function () {
+      var id = /^#comment-(\d+)$/.exec(w.location.hash);
+      if (!id) { return; }
+      frames.forEach(function (f) { f.frame.contentWindow.postMessage({ comments: 1, type: "show", id: id[1] }, f.origin); });
+    });
+  }
+
+  var script = d.currentScript; // only known while this file first runs
+  function start() {
+    if (script) {
+      embed(script);
+    } else {
+      d.querySelectorAll("script[src*='/embed.js']").forEach(function (each) {
+        if (!each.__comments) { each.__comments = 1; embed(each); }
+      });
+    }
+  }
+  // In the page's <head>, the target and the count elements do not exist yet.
+  if (d.readyState === "loading") { d.addEventListener("DOMContentLoaded", start); } else { start(); }
+})(window, document);
