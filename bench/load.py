@@ -92,8 +92,9 @@ def _generous_limits(url: str) -> None:
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     with app.app_context():
+        # Share links are limited like votes (web/shares.py).
         update_site("default", settings={"post_limit": "100000 per minute",
-                                         "share_limit_per_client": 100000})
+                                         "vote_limit": "100000 per minute"})
         db.session.remove()
         db.engine.dispose()
 

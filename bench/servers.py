@@ -119,8 +119,12 @@ class WrkResult:
 
 
 def _millis(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+    """wrk's `1.23ms`, `456.00us`, `2.01s`, `1.50m` in milliseconds (nan if it printed none)."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not found:
+        return float("nan")
+    value, unit = found.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}[unit]
 
 
 def wrk(url: str, *, seconds: int, connections: int = 8, headers: dict[str, str] | None = None,
@@ -135,8 +139,10 @@ def wrk(url: str, *, seconds: int, connections: int = 8, headers: dict[str, str]
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    p50_text = re.search(r"50%\s+(\S+)", output)
+    p99_text = re.search(r"99%\s+(\S+)", output)
+    p50 = _millis(p50_text.group(1)) if p50_text else float("nan")
+    p99 = _millis(p99_text.group(1)) if p99_text else float("nan")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)

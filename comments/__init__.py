@@ -31,27 +31,43 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from comments import models  # noqa: F401 - register the tables on the metadata
-    from comments.web import comments, counts, errors, feeds, headers, health, proxies, shares
-    from comments.web import mail_pages, share_mail
-    from comments.web import metrics, requestlog
+    from comments.web import (
+        comments,
+        counts,
+        embed,
+        errors,
+        feeds,
+        headers,
+        health,
+        mail_pages,
+        metrics,
+        moderate,
+        moderation_privacy,
+        privacy,
+        proxies,
+        requestlog,
+        share_mail,
+        shares,
+    )
 
+    # Request plumbing first: the client address, logging, metrics, errors, headers.
     proxies.init_app(app)
     requestlog.init_app(app)
     metrics.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)
     api.register_blueprint(feeds.bp)
     api.register_blueprint(shares.bp)
-    app.register_blueprint(health.bp)
     api.register_blueprint(share_mail.bp)
-    app.register_blueprint(mail_pages.bp)
+    api.register_blueprint(moderation_privacy.bp)
+    # Pages and operations.
+    app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
-    from comments.web import privacy  # noqa: I001 - a line of its own merges cleanly
+    app.register_blueprint(mail_pages.bp)
     app.register_blueprint(privacy.bp)
-    from comments.web import moderate  # noqa: I001 - a line of its own merges cleanly
     moderate.init_app(app)
-    from comments.web import embed  # noqa: I001 - the iframe page, its assets and the demo
     embed.init_app(app)
     return app

@@ -45,11 +45,14 @@ def test_json_round_trip_into_an_emptied_database_is_exact(runner, app, post, tm
     path, before = exported(runner, tmp_path, "export.json")
     assert before["format"] == "comments-export" and before["site"]["key"] == "default"
     assert sum(len(t["comments"]) for t in before["threads"]) == 25 + 8 + 2
+    sql(app, "UPDATE sites SET settings = :s", s=json.dumps({"erase_text": True, "max_depth": 3}))
+    path, before = exported(runner, tmp_path, "export.json")
     for table in ("subscriptions", "votes", "flags", "moderation_events", "idempotency_keys",
-                  "comments", "threads"):
-        sql(app, f"DELETE FROM {table}")
+                  "comments", "threads", "outbox", "sites"):
+        sql(app, f"DELETE FROM {table}")  # an empty database, as far as comments go
     result = run(runner, "import", "json", str(path))
     assert "imported 35, updated 0, unchanged 0, skipped 0" in result.output
+    assert "created the site 'default' from the export" in result.output
     _again, after = exported(runner, tmp_path, "again.json")
     assert after == before
     assert sql(app, "SELECT uri, count, pending_count FROM threads ORDER BY uri") == counts_before
@@ -73,6 +76,8 @@ def test_wxr_export_is_read_back_by_our_wordpress_importer(runner, app, post, tm
     tree = ElementTree.parse(path)  # well-formed XML
     ns = {"wp": "http://wordpress.org/export/1.2/"}
     assert len(tree.findall(".//item/wp:comment", ns)) == 35
+    identifiers = [e.text for e in tree.iter("{http://www.disqus.com/}thread_identifier")]
+    assert "/fresh/" in identifiers  # what Disqus matches threads on
     run(runner, "sites", "add", "mirror", "--base-url", "https://mirror.example")
     result = run(runner, "import", "wordpress", str(path), "--site", "mirror",
                  "--map", "https://news.example/=/")
@@ -106,3 +111,40 @@ def test_wxr_export_drops_characters_xml_cannot_carry(runner, app, tmp_path):
 def test_export_of_an_unknown_site_fails_clearly(runner):
     result = runner.invoke(["export", "json", "--site", "nope"])
     assert result.exit_code == 1 and "No site" in result.output
+
+
+def test_json_is_read_as_a_stream_whatever_its_layout(runner, app, post, tmp_path, monkeypatch):
+    from comments.porting import jsonstream
+
+    post(uri="/a/", text="first ünïcode", author="Ann")
+    post(uri="/b/", text="second", author="Bob")
+    path, document = exported(runner, tmp_path, "export.json")
+    sql(app, "DELETE FROM comments")
+    sql(app, "DELETE FROM threads")
+    # Pretty-printed by another tool, with a field after the list, read in 7-byte chunks.
+    document["threads"].insert(0, {"uri": "/empty/", "title": "", "closed": False, "comments": []})
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps({**document, "zz_after": [1, {"x": 2}]}, indent=3,
+                                 ensure_ascii=True), encoding="utf-8")
+    monkeypatch.setattr(jsonstream, "CHUNK", 7)
+    result = run(runner, "import", "json", str(pretty))
+    assert "imported 2, updated 0, unchanged 0, skipped 0; 2 new threads" in result.output
+    assert sql(app, "SELECT text FROM comments ORDER BY text") == [("first ünïcode",), ("second",)]
+
+
+def test_a_json_export_broken_halfway_imports_nothing(runner, app, post, tmp_path):
+    for n in range(30):
+        post(uri=f"/a{n}/", text=f"comment {n}")
+    path, _document = exported(runner, tmp_path, "export.json")
+    sql(app, "DELETE FROM comments")
+    sql(app, "DELETE FROM threads")
+    text = path.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    result = runner.invoke(["import", "json", str(broken)])
+    assert result.exit_code == 1 and "Nothing was imported" in result.output
+    assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "something-else", "threads": []}')
+    result = runner.invoke(["import", "json", str(other)])
+    assert result.exit_code == 1 and "not a comments export" in result.output

@@ -56,6 +56,11 @@ def test_the_wordpress_theme_unit_test_comes_in_nested_with_pingbacks_skipped(ru
         assert len(node["replies"]) == 1
         node = node["replies"][0]
     assert "Comment Depth 10" in node["html"]
+    # WordPress shows comment HTML through wpautop; headings (not ours to show) become bold.
+    markup = sql(app, "SELECT html FROM comments WHERE text LIKE '<h2>Headings%'")[0][0]
+    assert "<p><strong>Header one</strong></p>" in markup
+    assert "<blockquote>Stay hungry. Stay foolish.</blockquote>" in markup
+    assert "<h1>" not in markup and "<table" not in markup
     # The counts on every thread equal the comments actually there.
     for count, actual in sql(app, "SELECT t.count, (SELECT count(*) FROM comments c WHERE "
                                   "c.thread_id = t.id AND c.status = 'approved') FROM threads t"):
@@ -300,3 +305,17 @@ def test_an_isso_database_comes_in_with_markdown_rendered(runner, app, tmp_path)
     assert third == (first[0], 2)
     assert sql(app, "SELECT count, pending_count, title FROM threads")[0] == (2, 1, "Isso post")
     assert "unchanged 4" in run(runner, "import", "isso", str(path)).output
+
+
+def test_a_truncated_gzip_and_a_bare_dtd_are_refused_whole(runner, app, tmp_path):
+    whole = (HERE / "fixtures" / "wordpress-a11y-theme-unit-test.xml.gz").read_bytes()
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = runner.invoke(["import", "wordpress", str(cut)])
+    assert result.exit_code == 1 and "Nothing was imported" in result.output
+    dtd = tmp_path / "dtd.xml"
+    dtd.write_text('<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://evil.example/x.dtd">'
+                   "<rss><channel></channel></rss>")
+    result = runner.invoke(["import", "wordpress", str(dtd)])
+    assert result.exit_code == 1 and "refused" in result.output
+    assert sql(app, "SELECT count(*) FROM comments")[0][0] == 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +21,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import SECRET, backends, migrated_postgres_database
+from tests.mailing import queue
+from tests.test_mail_workers import start_worker, wait_for
 
 # One xdist worker runs the whole module, so the four-process cluster boots once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("multiprocess")]
@@ -51,6 +55,7 @@ class Cluster:
     """`comments serve -w 4` on a loopback port, stopped by the test."""
 
     def __init__(self, database_url: str, tmp: Path):
+        self.database_url = database_url
         self.port = _free_port()
         self.metrics_dir = tmp / "metrics"
         env = {
@@ -180,3 +185,31 @@ def test_counts_stay_exact_under_concurrent_posting(cluster):
             break
     assert seen == 80
     assert cluster.processes_that_served() >= 2
+
+
+def test_two_mail_workers_beside_the_cluster_send_each_message_once(cluster, smtp_server, tmp_path):
+    from comments import create_app
+    from comments.extensions import db
+
+    app = create_app({"DATABASE_URL": cluster.database_url, "SECRET_KEY": SECRET})
+    queued = queue(app, count=60)
+    with app.app_context():
+        db.engine.dispose()
+    smtp_server.mailbox.delay = 0.03  # slow enough that both workers are at it together
+    # A realistic SMTP timeout: with start_worker's 1 s, a loaded machine times out after the
+    # server took a message, and the retry (rightly) sends it again under the same Message-ID.
+    workers = [start_worker(cluster.database_url, smtp_server.url, tmp_path / f"w{n}",
+                            MAIL_BATCH_SIZE="5", SMTP_TIMEOUT="20") for n in range(2)]
+    try:
+        wait_for(lambda: len(set(smtp_server.mailbox.message_ids)) >= 60, timeout=90)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [worker.communicate(timeout=20)[0] for worker in workers]
+
+    delivered = Counter(smtp_server.mailbox.message_ids)
+    assert sorted(delivered) == sorted(queued), outputs
+    assert max(delivered.values()) == 1, outputs
+    sent = [int(re.search(r"(\d+) sent", output).group(1)) for output in outputs]
+    assert sum(sent) == 60
+    assert min(sent) > 0, outputs  # both took their share

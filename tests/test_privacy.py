@@ -141,18 +141,35 @@ def test_bad_forms_and_bad_links_are_refused(app, client, history):
     assert sql(app, "SELECT count(*) FROM outbox")[0][0] == 3  # three requests a day per address
 
 
-def test_the_confirmation_mail_templates_render(app):
+def test_the_confirmation_mail_renders_through_the_mail_composer(app):
+    from comments.services.composer import render
+
+    context = {"kind": "erase", "site_name": "<b>Times</b>", "valid_hours": 48,
+               "confirm_url": "https://c.example/privacy/confirm/T", "public_url": "https://c.example",
+               "site": {"key": "default", "name": "Times", "base_url": "https://news.example"},
+               "unsubscribe_url": "https://c.example/u/X"}
     with app.app_context():
-        env = app.jinja_env
-        context = {"kind": "erase", "site_name": "The Example Times",
-                   "confirm_url": "https://c.example/privacy/confirm/T", "valid_hours": 48}
-        subject = env.get_template("mail/privacy_confirm.subject.txt").render(context).strip()
-        assert subject == "Confirm: erase your comments data on The Example Times"
-        assert "https://c.example/privacy/confirm/T" in env.get_template(
-            "mail/privacy_confirm.txt").render(context)
-        html = env.get_template("mail/privacy_confirm.html").render(
-            {**context, "site_name": "<b>x</b>"})
-        assert "&lt;b&gt;" in html and 'href="https://c.example/privacy/confirm/T"' in html
+        mail = render("privacy_confirm", context)
+    assert mail.subject == "Confirm: erase your comments data on <b>Times</b>"
+    assert "https://c.example/privacy/confirm/T" in mail.text
+    assert "&lt;b&gt;" in mail.html and 'href="https://c.example/privacy/confirm/T"' in mail.html
+
+
+@pytest.mark.parametrize("template", ["reply", "reply_digest", "share", "confirm_subscription"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_mail_to_a_reader_links_to_their_data(app, template, language):
+    from comments.services.composer import render
+
+    context = {"public_url": "https://c.example", "unsubscribe_url": "https://c.example/u/X",
+               "site": {"key": "default", "name": "Times", "base_url": "https://news.example"},
+               "article_url": "https://news.example/a/", "title": "A", "items": [], "replies": [],
+               "confirm_url": "https://c.example/c/Y", "mode": "instant", "reply_excerpt": "Hi",
+               "reply_author": "Bo", "note": "", "from_name": "Al"}
+    with app.app_context():
+        mail = render(template, context, language)
+    assert "https://c.example/privacy/?site=default" in mail.text
+    assert 'href="https://c.example/privacy/?site=default"' in mail.html
+    assert ("Ihre Daten" if language == "de" else "Your data") in mail.html
 
 
 def test_the_cli_exports_and_erases_and_records_both(app, runner, history, tmp_path):

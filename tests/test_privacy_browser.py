@@ -25,3 +25,22 @@ def test_a_reader_asks_for_their_data_with_the_keyboard_alone(app, live_server, 
     assert page.problems == []
     assert sql(app, "SELECT kind FROM privacy_requests") == [("erase",)]
     assert sql(app, "SELECT count(*) FROM outbox WHERE template = 'privacy_confirm'")[0][0] == 1
+
+
+@pytest.mark.browser
+def test_the_your_data_link_in_the_embed_opens_the_form(app, live_server, page, post, publisher):
+    from tests.embed_host import allow_host, open_article
+
+    allow_host(app, publisher.url)
+    post(text="Mine", email="reader@example.org")
+    frame = open_article(page, live_server, publisher)
+    with page.expect_popup() as opened:  # the embed opens links in a new tab
+        frame.click("text=Your data")
+    form = opened.value
+    form.wait_for_selector("h1")
+    assert form.url.startswith(f"{live_server.other_origin}/privacy/?site=default")
+    form.fill("input[type=email]", "reader@example.org")
+    form.click("button[type=submit]")
+    form.wait_for_selector("text=Check your mail")
+    assert page.problems == []
+    assert sql(app, "SELECT kind FROM privacy_requests") == [("export",)]

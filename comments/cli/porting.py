@@ -12,9 +12,10 @@ from typing import IO, Any
 import click
 from flask.cli import with_appcontext
 
-from comments.errors import SiteNotFound
-from comments.porting.loader import ImportOptions, ImportSummary, run_import
+from comments.errors import DomainError, SiteNotFound
+from comments.porting.loader import run_import
 from comments.porting.records import UriMap
+from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.xmlstream import UnreadableExport, open_export
 
 
@@ -47,6 +48,9 @@ def _report(path: Path, run: Callable[[], ImportSummary]) -> None:
         raise click.ClickException(f"{path}: {error}. Nothing was imported.") from error
     except SiteNotFound as error:
         raise click.ClickException("No such site; create it with `comments sites add`.") from error
+    except DomainError as error:
+        details = "".join(f" {name}: {'; '.join(why)}." for name, why in (error.errors or {}).items())
+        raise click.ClickException(f"{error.message}{details} Nothing was imported.") from error
     for line in summary.lines():
         click.echo(line)
 

@@ -78,7 +78,8 @@ def add(key: str, base_url: str, name: str, origins: tuple[str, ...], mail_from:
     except DomainError as error:
         _fail(error)
         return
-    click.echo(f"Added site {site.key} ({site.base_url}); embeds allowed on {', '.join(site.allowed_origins)}")
+    allowed = ", ".join(site.allowed_origins)
+    click.echo(f"Added site {site.key} ({site.base_url}); embeds allowed on {allowed}")
 
 
 @sites.command("update")

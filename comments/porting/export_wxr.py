@@ -25,7 +25,7 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
  xmlns:content="http://purl.org/rss/1.0/modules/content/"
  xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:wp="http://wordpress.org/export/1.2/">
+ xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dsq="http://www.disqus.com/">
 <channel>
 """
 
@@ -74,9 +74,8 @@ def _item(site: Site, thread: Thread, comments: list[Comment]) -> str:
         _element("wp:ping_status", "closed"), _element("wp:post_name", slug),
         _element("wp:status", "publish"), _element("wp:post_parent", "0"),
         _element("wp:post_type", "post"),
-        # Disqus matches threads on this identifier; our path is what the embed uses too.
-        f"<wp:postmeta><wp:meta_key>dsq_thread_id</wp:meta_key><wp:meta_value>"
-        f"{_text(thread.uri)}</wp:meta_value></wp:postmeta>",
+        # Disqus's importer matches threads on this identifier; the path is what we key on.
+        _element("dsq:thread_identifier", thread.uri),
     ]
     for comment in comments:
         parts.append("<wp:comment>" + "".join([

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import IO, Any
 
 from comments.models import CommentStatus
+from comments.porting.jsonstream import read_document
 from comments.porting.records import (
     SourceComment,
+    SourceSite,
     SourceThread,
     UriMap,
     clean_email,
@@ -22,26 +23,30 @@ FORMAT = "comments-export"
 STATUSES = set(CommentStatus)
 
 
-def load(stream: IO[bytes]) -> dict[str, Any]:
-    """The parsed export document, or UnreadableExport."""
-    try:
-        document = json.load(stream)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise UnreadableExport(f"not valid JSON: {error}") from error
-    except (EOFError, OSError) as error:
-        raise UnreadableExport(f"cannot read the file: {error}") from error
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+def load(stream: IO[bytes]) -> tuple[dict[str, Any], Iterator[Any]]:
+    """The export's header and its threads, read one at a time; or UnreadableExport."""
+    header, threads = read_document(stream, "threads")
+    if header.get("format") != FORMAT:
         raise UnreadableExport(f"not a comments export: the `format` field is not {FORMAT!r}")
-    if document.get("version") != 1:
+    if header.get("version") != 1:
         raise UnreadableExport("this export's version is not supported (expected 1)")
-    if not isinstance(document.get("threads"), list):
-        raise UnreadableExport("the export has no `threads` list")
-    return document
+    return header, threads
 
 
-def read(document: dict[str, Any], uris: UriMap) -> Iterator[SourceThread | SourceComment]:
-    """Threads and their comments from a loaded export."""
-    for index, thread in enumerate(document["threads"]):
+def read(document: tuple[dict[str, Any], Iterator[Any]],
+         uris: UriMap) -> Iterator[SourceSite | SourceThread | SourceComment]:
+    """The site, then threads and their comments, from an export being read."""
+    header, threads = document
+    site = header.get("site")
+    if isinstance(site, dict) and isinstance(site.get("base_url"), str):
+        origins = site.get("allowed_origins")
+        settings = site.get("settings")
+        yield SourceSite(
+            base_url=site["base_url"], name=_text(site.get("name"))[:200],
+            origins=[o for o in origins if isinstance(o, str)] if isinstance(origins, list) else [],
+            mail_from=_text(site.get("mail_from")) or None,
+            settings=settings if isinstance(settings, dict) else {})
+    for index, thread in enumerate(threads):
         if not isinstance(thread, dict):
             raise UnreadableExport(f"thread #{index} is not an object")
         key = f"json:{thread.get('uri')}"

@@ -4,61 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from comments.database import write_transaction
+from comments.errors import SiteNotFound
 from comments.extensions import db
-from comments.models import Comment, CommentStatus, Site, Subscription, Thread
-from comments.porting.records import SourceComment, SourceThread, parse_time
+from comments.models import Comment, CommentStatus, Site
+from comments.models.site import SiteSettings
+from comments.porting.finishing import import_subscriptions, recount_threads
+from comments.porting.records import SourceComment, SourceSite, SourceThread
+from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.tree import link_replies
 from comments.services import audit
 from comments.services.identity import address_hash, avatar_seed, email_hash
-from comments.services.sites import get_site
-from comments.services.sql import insert_ignoring_conflicts
+from comments.services.sites import create_site, get_site
 from comments.services.threads import ensure_thread, find_thread
 
 BATCH = 500
 MAX_TEXT = 100_000  # the most any site may allow (see sites.apply_settings)
-
-
-@dataclass
-class ImportOptions:
-    """What the operator asked for on the command line."""
-
-    site_key: str = "default"
-    source: str = ""
-    dry_run: bool = False
-    keep_pingbacks: bool = False
-    actor: str = "cli"
-
-
-@dataclass
-class ImportSummary:
-    """The closing report: what was imported, updated, left alone and skipped, and why."""
-
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    threads_created: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    notes: Counter[str] = field(default_factory=Counter)
-    dry_run: bool = False
-
-    def lines(self) -> list[str]:
-        """The summary as lines for a terminal."""
-        head = "Dry run, nothing written: " if self.dry_run else ""
-        out = [f"{head}imported {self.imported}, updated {self.updated}, "
-               f"unchanged {self.unchanged}, skipped {sum(self.skipped.values())}; "
-               f"{self.threads_created} new threads"]
-        out += [f"  skipped {n}: {reason}" for reason, n in sorted(self.skipped.items())]
-        out += [f"  note {n}: {what}" for what, n in sorted(self.notes.items())]
-        return out
 
 
 class _DryRun(Exception):
@@ -76,21 +44,42 @@ def _short(digest: str | None) -> int:
         return 0
 
 
-def run_import(records: Iterable[SourceThread | SourceComment],
+def run_import(records: Iterable[SourceSite | SourceThread | SourceComment],
                options: ImportOptions) -> ImportSummary:
     """Import `records` into the site in one transaction; nothing is kept if anything fails."""
     summary = ImportSummary(dry_run=options.dry_run)
+    records = iter(records)
+    first = next(records, None)
     try:
         with write_transaction():
-            loader = _Loader(get_site(options.site_key), options, summary)
+            template = first if isinstance(first, SourceSite) else None
+            loader = _Loader(_site_for(options.site_key, template, summary), options, summary)
+            if first is not None and template is None:
+                loader.take(first)  # type: ignore[arg-type]
             for record in records:
-                loader.take(record)
+                loader.take(record)  # type: ignore[arg-type]
             loader.finish()
             if options.dry_run:
                 raise _DryRun()
     except _DryRun:
         pass
     return summary
+
+
+def _site_for(key: str, template: SourceSite | None, summary: ImportSummary) -> Site:
+    """The site to import into; made from the export's own description if it is missing."""
+    try:
+        return get_site(key)
+    except SiteNotFound:
+        if template is None:
+            raise
+    known = set(SiteSettings().to_dict())
+    site = create_site(key, template.base_url, name=template.name, origins=template.origins,
+                       mail_from=template.mail_from,
+                       settings={k: v for k, v in template.settings.items() if k in known})
+    db.session.flush()
+    summary.notes[f"created the site {key!r} from the export"] += 1
+    return site
 
 
 def digest_of(record: SourceComment) -> str:
@@ -239,18 +228,27 @@ class _Loader:
 
     def _flush(self) -> None:
         if self.rows:
-            # Rows come back in no promised order (asking for one makes SQLite insert them one
-            # by one), so they are matched by key; the key strings we hold are the ones kept.
+            # The key strings we hold are the ones kept, not copies read from the database.
             held = {(row["thread_id"], row["import_key"]): row["import_key"] for row in self.rows}
-            result = db.session.execute(
-                insert(Comment).returning(Comment.id, Comment.thread_id, Comment.import_key),
-                self.rows)
-            for comment_id, thread_id, key in result:
-                self.ids[thread_id][held[(thread_id, key)]] = comment_id
+            for comment_id, thread_id, key in self._insert(self.rows):
+                if (thread_id, key) in held:
+                    self.ids[thread_id][held[(thread_id, key)]] = comment_id
             self.rows = []
         if self.updates:
             db.session.execute(update(Comment), self.updates)
             self.updates = []
+
+    def _insert(self, rows: list[dict[str, Any]]) -> Any:
+        """Insert a batch; (id, thread id, import key) of each row, in no particular order."""
+        returned = (Comment.id, Comment.thread_id, Comment.import_key)
+        if db.session.get_bind().dialect.name == "sqlite":
+            return db.session.execute(insert(Comment).returning(*returned), rows)
+        # On PostgreSQL a plain executemany (one short prepared statement) and a read-back
+        # beat a many-row INSERT ... RETURNING, whose huge text the driver parses per batch.
+        db.session.execute(insert(Comment), rows)
+        return db.session.execute(select(*returned).where(
+            Comment.thread_id.in_({row["thread_id"] for row in rows}),
+            Comment.import_key.in_([row["import_key"] for row in rows])))
 
     def finish(self) -> None:
         """Place late comments and needed placeholders, link replies, then fix the counts."""
@@ -267,8 +265,9 @@ class _Loader:
             self.touched.update(row.pop("thread_id") for row in changed)
             for start in range(0, len(changed), BATCH):
                 db.session.execute(update(Comment), changed[start:start + BATCH])
-        self._import_subscriptions()
-        self._recount()
+        for thread_id, key, items in self.subscriptions:
+            import_subscriptions(self.site.id, thread_id, self.ids[thread_id][key], items)
+        recount_threads(sorted(self.touched))
         if not self.options.dry_run and (self.summary.imported or self.summary.updated):
             audit.record("import", actor=self.options.actor, site_id=self.site.id,
                          note=f"{self.options.source}: " + self.summary.lines()[0])
@@ -301,44 +300,3 @@ class _Loader:
             self.thread_ids[meta.key] = thread.id
             self.known[thread.id] = self._prefetch(thread.id)
         return record.key in self.known[thread.id]
-
-    def _import_subscriptions(self) -> None:
-        for thread_id, key, items in self.subscriptions:
-            comment_id = self.ids[thread_id][key]
-            for item in items:
-                address = str(item.get("email") or "").strip()
-                if "@" not in address or len(address) > 320:
-                    continue
-                insert_ignoring_conflicts(Subscription, {
-                    "site_id": self.site.id, "thread_id": thread_id, "comment_id": comment_id,
-                    "email": address, "email_hash": email_hash(address),
-                    "mode": str(item.get("mode") or "instant")[:16],
-                    "language": str(item.get("language") or "en")[:10],
-                    "created_at": parse_time(str(item.get("created_at") or "")) or
-                    parse_time("1970-01-01T00:00:00Z"),
-                    "confirmed_at": parse_time(str(item.get("confirmed_at") or "")),
-                    "unsubscribed_at": parse_time(str(item.get("unsubscribed_at") or "")),
-                }, ["comment_id", "email_hash"])
-
-    def _recount(self) -> None:
-        """Counts from the rows themselves: exact whatever the file held."""
-        table = Comment.__table__
-
-        def counted(status: str) -> Any:
-            return (select(func.count()).select_from(table)
-                    .where(table.c.thread_id == Thread.id, table.c.status == status)
-                    .scalar_subquery())
-
-        latest = select(func.max(table.c.created_at)).where(
-            table.c.thread_id == Thread.id).scalar_subquery()
-        touched = sorted(self.touched)
-        for start in range(0, len(touched), BATCH):
-            chunk = touched[start:start + BATCH]
-            db.session.execute(
-                update(Thread.__table__).where(Thread.__table__.c.id.in_(chunk)).values(
-                    count=counted(CommentStatus.APPROVED),
-                    pending_count=counted(CommentStatus.PENDING),
-                    last_comment_at=latest,
-                    version=Thread.__table__.c.version + 1,
-                )
-            )

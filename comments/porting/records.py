@@ -14,6 +14,17 @@ from comments.schemas.common import validate_uri
 
 
 @dataclass
+class SourceSite:
+    """The site an export came from, to create it where it does not exist yet."""
+
+    base_url: str
+    name: str = ""
+    origins: list[str] = field(default_factory=list)
+    mail_from: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class SourceThread:
     """An article as the source knows it; `uri` is None when its link cannot become a path."""
 
@@ -118,13 +129,49 @@ def clean_website(value: str | None) -> str | None:
     return value if urlsplit(value).scheme in ("http", "https") else None
 
 
-def html_with_paragraphs(text: str) -> str:
-    """Paragraphs and line breaks the way WordPress shows a comment (its `wpautop`).
+BLOCK = r"(?:p|div|blockquote|ul|ol|li|pre|table|thead|tbody|tfoot|tr|td|th|hr|dl|dt|dd|h[1-6])"
+BLOCK_START = re.compile(rf"\s*</?{BLOCK}[\s>/]", re.IGNORECASE)
+BLOCK_END = re.compile(rf"</?{BLOCK}(?:\s[^>]*)?/?>\s*$", re.IGNORECASE)
+OPENING = re.compile(rf"<{BLOCK}(?:\s[^>]*)?>", re.IGNORECASE)
+CLOSING = re.compile(rf"</{BLOCK}\s*>", re.IGNORECASE)
+HEADING = re.compile(r"<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL)
 
-    Comment bodies there are HTML fragments in which blank lines separate paragraphs and single
-    newlines break lines; the sanitizer then reduces whatever markup remains to our allow-list.
+
+def html_like_wordpress(text: str) -> str:
+    """The safe HTML of a WordPress comment, shown the way WordPress shows it.
+
+    Headings, which comments do not get, become bold paragraphs; markup outside the allow-list
+    (tables, definition lists) goes first, so that its loose text is paragraphed like any other
+    and a second pass over our own output (a WXR round trip) changes nothing.
     """
-    if re.search(r"<(p|div|blockquote|ul|ol|pre)[\s>]", text, re.IGNORECASE):
-        return text
-    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
-    return "".join(f"<p>{'<br>'.join(part.splitlines())}</p>" for part in paragraphs if part)
+    from comments.services.rendering import sanitize
+
+    text = HEADING.sub(r"<p><strong>\1</strong></p>", text.replace("\r\n", "\n"))
+    return sanitize(html_with_paragraphs(sanitize(text)))
+
+
+def html_with_paragraphs(text: str) -> str:
+    """Paragraphs and line breaks the way WordPress's `wpautop` makes them, in small.
+
+    Blank lines separate paragraphs and other newlines break lines, except next to block
+    elements; loose text between blocks becomes paragraphs.
+    """
+    out: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        run: list[str] = []  # loose lines waiting to become one paragraph
+        depth = 0  # block elements open at the start of the line
+        previous = ""
+        for line in (line for line in chunk.strip().split("\n") if line.strip()):
+            if depth == 0 and not BLOCK_START.match(line):
+                run.append(line)
+            else:
+                if run:
+                    out.append("<p>" + "<br>".join(run) + "</p>")
+                    run = []
+                inside = depth > 0 and not BLOCK_END.search(previous) and not BLOCK_START.match(line)
+                out.append(("<br>" if inside else "\n") + line)
+            depth = max(0, depth + len(OPENING.findall(line)) - len(CLOSING.findall(line)))
+            previous = line
+        if run:
+            out.append("<p>" + "<br>".join(run) + "</p>")
+    return "".join(out).strip()

@@ -13,11 +13,10 @@ from comments.porting.records import (
     UriMap,
     clean_email,
     clean_website,
-    html_with_paragraphs,
+    html_like_wordpress,
     parse_time,
 )
 from comments.porting.xmlstream import child_text, iter_records, local_name
-from comments.services.rendering import sanitize
 
 # wp:comment_approved → our status; WordPress also writes "post-trashed" for comments of a
 # trashed post.
@@ -85,7 +84,7 @@ def _comment(element: Element, thread_key: str) -> SourceComment:
         thread_key=thread_key,
         parent_key=f"wordpress:{parent}" if parent and parent != "0" else None,
         text=content,
-        html=sanitize(html_with_paragraphs(content)),
+        html=html_like_wordpress(content),
         status=STATUSES.get(raw_status, CommentStatus.PENDING),
         created_at=created,  # type: ignore[arg-type]
         author=" ".join(child_text(element, "comment_author").split())[:100],

@@ -58,8 +58,9 @@ def _head_statement() -> Any:
     return (
         select(Site.id.label("site_id"), Site.key, Site.name, Site.base_url,
                Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
-               Thread.id.label("thread_id"), Thread.title, Thread.closed, Thread.count,
-               Thread.pending_count, Thread.version, Thread.created_at, Thread.last_comment_at)
+               Site.created_at.label("site_created_at"), Thread.id.label("thread_id"),
+               Thread.title, Thread.closed, Thread.count, Thread.pending_count, Thread.version,
+               Thread.created_at, Thread.last_comment_at)
         .select_from(Site)
         .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
         .where(Site.key == bindparam("site"))
@@ -77,7 +78,7 @@ def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
         raise SiteNotFound()
     site = Site(id=row.site_id, key=row.key, name=row.name, base_url=row.base_url,
                 allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from)
+                mail_from=row.mail_from, created_at=row.site_created_at)
     if row.thread_id is None:
         return site, None
     thread = Thread(id=row.thread_id, site_id=row.site_id, uri=uri, title=row.title,
@@ -227,7 +228,7 @@ def _prune(root: Node) -> None:
 @cache
 def _site_statement() -> Any:
     return select(Site.id, Site.key, Site.name, Site.base_url, Site.allowed_origins,
-                  Site.settings_data.label("settings"), Site.mail_from).where(
+                  Site.settings_data.label("settings"), Site.mail_from, Site.created_at).where(
         Site.key == bindparam("site"))
 
 
@@ -238,7 +239,7 @@ def load_site(site_key: str) -> Site:
         raise SiteNotFound()
     return Site(id=row.id, key=row.key, name=row.name, base_url=row.base_url,
                 allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from)
+                mail_from=row.mail_from, created_at=row.created_at)
 
 
 @cache

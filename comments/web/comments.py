@@ -65,7 +65,9 @@ class Comments(MethodView):
         """Post a comment or a reply: 201 when published, 202 when held for moderation."""
         client = Client.from_request()
         key = request.headers.get("Idempotency-Key", "").strip()
-        idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json()) if key else None
+        idem = None
+        if key:
+            idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json())
         status, body = posting.post_comment(data, client, idem, present=written_json)
         response = jsonify(body)
         response.status_code = status

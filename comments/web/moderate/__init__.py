@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
         outgoing_mail,
         people,
         queue,
+        readers_data,
         rules,
         session,
         sites,
