@@ -82,8 +82,10 @@ def test_shares_and_clicks_per_article_are_counted_for_the_dashboard(client, sha
     with sharing.app_context():
         top = shares_by_article(1)
         days = shares_per_day(1, days=7)
-    assert [(a.uri, a.shares, a.email_shares, a.clicks) for a in top] == [
-        (URI, 2, 1, 3), ("/other/", 1, 0, 3)]
+    assert [(a.site_key, a.uri, a.shares, a.email_shares, a.clicks) for a in top] == [
+        ("default", URI, 2, 1, 3), ("default", "/other/", 1, 0, 3)]
+    with sharing.app_context():
+        assert shares_by_article([999]) == [] and len(shares_by_article(None)) == 2
     assert len(days) == 7 and days[-1][1:] == (3, 1)
 
 

@@ -48,8 +48,31 @@ class UnfoldedUrlHeader(UnstructuredHeader):
         return f"{self.name}: {value}{policy.linesep}"
 
 
+class CachedHeaderRegistry(HeaderRegistry):
+    """The standard registry, but each header class is made once, not once per header set.
+
+    (The stock registry builds a new class with `type()` on every lookup: a third of the
+    time it takes to build a mail.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type] = {}
+
+    def map_to_type(self, name: str, cls: Any) -> None:
+        super().map_to_type(name, cls)
+        self._classes.clear()
+
+    def __getitem__(self, name: str) -> Any:
+        key = name.lower()
+        made = self._classes.get(key)
+        if made is None:
+            made = self._classes[key] = super().__getitem__(name)
+        return made
+
+
 def _mail_policy() -> Any:
-    registry = HeaderRegistry()
+    registry = CachedHeaderRegistry()
     registry.map_to_type("list-unsubscribe", cast(Any, UnfoldedUrlHeader))
     return email_policy.default.clone(header_factory=registry)
 

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         audit_log,
         dashboard,
         mail_links,
+        outgoing_mail,
         people,
         queue,
         readers_data,
