@@ -130,5 +130,8 @@ def test_the_mail_templates_escape_what_readers_typed(app):
     assert "&lt;script&gt;" in html
     text = env.get_template("moderation_held.txt").render(**context)
     assert "https://c.example/moderate/mail/A" in text
-    subject = env.get_template("moderation_held.subject.txt").render(**context)
-    assert "\n" not in subject.strip()
+    subject = env.get_template("moderation_held.subject.txt").render(
+        **context, site={"name": "The Example Times", "key": "default"})
+    assert subject.strip() == "Comment #1 held for review on The Example Times"
+    # Nothing a reader typed reaches a header: not the author's name, not the article's title.
+    assert "script" not in subject and "Title" not in subject

@@ -198,3 +198,17 @@ def test_a_re_import_does_not_bring_erased_data_back(app, runner, tmp_path):
     assert "erased at the reader's request" in result.output
     assert sql(app, "SELECT email, author FROM comments") == [(None, "")]
     assert "import_digest" not in sql(app, "SELECT extra FROM comments")[0][0]
+
+
+def test_erasure_keeps_the_suppression_list(app, history):
+    """An address that bounced or asked never to be mailed stays unmailable after erasure."""
+    from comments.services.identity import email_hash
+    from comments.services.privacy import erase_for
+
+    with app.app_context():
+        hashed = email_hash(EMAIL)
+    sql(app, "INSERT INTO suppressions (email_hash, reason, created_at) VALUES (:h, 'unsubscribed', :t)",
+        h=hashed, t="2026-01-01 00:00:00")
+    with app.app_context():
+        erase_for(EMAIL, "default", "test")
+    assert sql(app, "SELECT reason FROM suppressions WHERE email_hash = :h", h=hashed) == [("unsubscribed",)]

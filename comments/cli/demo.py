@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import click
 from flask import current_app
@@ -33,6 +35,14 @@ def demo(port: int, workers: int) -> None:
     # The served app is built afresh by gunicorn: tell it, through the environment, to show the article.
     os.environ["COMMENTS_DEMO"] = "true"
     click.echo(f"Open {base}/ for the demo article; the API is under {base}/api/v1/")
+    # A mail worker beside the server, so what the demo would mail lands in instance/mail/.
+    mailer = subprocess.Popen(  # noqa: S603 - our own command, no shell
+        [sys.executable, "-c", "from comments.cli import main; main()", "worker"]
+    )
     ctx = click.get_current_context()
-    ctx.invoke(serve, bind=(f"127.0.0.1:{port}",), workers=workers, threads=None, timeout=30,
-               access_log=True)
+    try:
+        ctx.invoke(serve, bind=(f"127.0.0.1:{port}",), workers=workers, threads=None,
+                   timeout=30, access_log=True)
+    finally:
+        mailer.terminate()
+        mailer.wait(timeout=30)

@@ -8,7 +8,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from comments.database import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid
@@ -21,7 +21,6 @@ from comments.models import (
     Share,
     Site,
     Subscription,
-    Suppression,
     Thread,
 )
 from comments.models.types import utcnow
@@ -259,7 +258,8 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         addresses.add(sub.email.lower())
         db.session.delete(sub)
         removed += 1
-    db.session.execute(delete(Suppression).where(Suppression.email_hash == hashed))
+    # The suppression list stays: an address that bounced or asked never to be mailed again
+    # must not become mailable by being erased (it holds only a keyed hash, no address).
     for column in (Share.sender_hash, Share.recipient_hash):
         db.session.execute(update(Share).where(column == hashed).values({column.key: None}))
     if addresses:
