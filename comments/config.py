@@ -46,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
+    # The moderation API's bearer tokens, named so its operations can require them.
+    "API_SPEC_OPTIONS": {"components": {"securitySchemes": {
+        "moderatorToken": {"type": "http", "scheme": "bearer",
+                           "description": "An API token of a moderator (comments create-token)."},
+    }}},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

@@ -26,7 +26,7 @@ class ModerationQuery(BaseSchema):
 class BulkIn(BaseSchema):
     """One action on many comments."""
 
-    ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**62)),
+    ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
                       required=True, validate=validate.Length(min=1, max=MAX_BULK))
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
 

@@ -58,6 +58,9 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+MAX_ID = 2**31 - 1
+
+
 def _statement(moderator: Moderator, status: str, site_key: str | None, uri: str | None,
                query: str | None) -> Any:
     if status not in STATUSES:
@@ -100,6 +103,8 @@ def list_queue(moderator: Moderator, status: str = "pending", *, site_key: str |
     if after:
         try:
             last = int(after)
+            if not 0 <= last <= MAX_ID:  # beyond the id column's range a database raises
+                raise ValueError("out of range")
         except ValueError as error:
             raise BadParameters(errors={"after": ["Not a valid cursor."]}) from error
         statement = statement.where(Comment.id > last if oldest_first else Comment.id < last)

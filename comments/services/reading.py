@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -111,6 +111,9 @@ def encode_cursor(comment: Any, sort: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+CURSOR_INT_MAX = 2**31 - 1
+
+
 def decode_cursor(cursor: str, sort: str) -> list[Any]:
     """The sort values inside a cursor, or BadParameters when it is not one of ours."""
     try:
@@ -123,9 +126,16 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         if len(values) != expected or values[0] not in (0, 1) or isinstance(values[0], bool):
             raise ValueError("wrong shape")
         values[-2] = datetime.fromisoformat(values[-2])
+        if values[-2].tzinfo is not None:
+            values[-2] = values[-2].astimezone(UTC)  # OverflowError near the ends of time
         if not isinstance(values[-1], int) or (sort == "top" and not isinstance(values[1], int)):
             raise ValueError("wrong types")
-    except (ValueError, TypeError, IndexError, binascii.Error, UnicodeDecodeError) as error:
+        # Beyond the integer columns' range a database raises instead of comparing.
+        if not all(-CURSOR_INT_MAX <= value <= CURSOR_INT_MAX
+                   for value in values if isinstance(value, int)):
+            raise ValueError("out of range")
+    except (ValueError, TypeError, IndexError, OverflowError, binascii.Error,
+            UnicodeDecodeError) as error:
         raise BadParameters(errors={"after": ["Not a valid cursor."]}) from error
     return values
 

@@ -59,6 +59,7 @@ def thread_feed(args: dict[str, Any]) -> Response:
 def site_feed(args: dict[str, Any]) -> Response:
     """The newest visible comments across a site, as Atom."""
     site = get_site(args["site"])
+    g.cors_origins = site.allowed_origins  # a "recent comments" box on the site's own pages
     rows = db.session.execute(
         select(Comment, Thread).join(Thread, Thread.id == Comment.thread_id)
         .where(Thread.site_id == site.id, Comment.status == CommentStatus.APPROVED)

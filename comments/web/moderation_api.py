@@ -44,6 +44,13 @@ def _authenticate() -> Response | None:
     return None
 
 
+def _guarded(view: Any) -> Any:
+    """Document what every operation here needs and answers without it."""
+    view = bp.doc(security=[{"moderatorToken": []}])(view)
+    view = bp.alt_response(401, description="No valid API token.")(view)
+    return bp.alt_response(403, description="The token's moderator does not moderate this site.")(view)
+
+
 def mod_comment_json(item: queue_service.QueueItem) -> dict[str, Any]:
     """The API's ModComment: everything a moderator needs about one comment."""
     comment: Comment = item.comment
@@ -75,6 +82,7 @@ def _one(comment_id: int) -> dict[str, Any]:
 
 
 @bp.route("/comments", methods=["GET"])
+@_guarded
 @bp.arguments(ModerationQuery, location="query")
 @bp.response(200, ModCommentPage)
 def list_comments(args: dict[str, Any]) -> Response:
@@ -86,14 +94,16 @@ def list_comments(args: dict[str, Any]) -> Response:
                     "next": page.next_cursor})
 
 
-@bp.route("/comments/<int:comment_id>", methods=["GET"])
+@bp.route("/comments/<int(max=2147483647):comment_id>", methods=["GET"])
+@_guarded
 @bp.response(200, ModComment)
 def get_comment(comment_id: int) -> Response:
     """One comment as moderators see it."""
     return jsonify(_one(comment_id))
 
 
-@bp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@bp.route("/comments/<int(max=2147483647):comment_id>", methods=["PATCH"])
+@_guarded
 @bp.arguments(TextIn)
 @bp.response(200, ModComment)
 def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
@@ -103,11 +113,13 @@ def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
 
 
 ACTION_RULE = (
-    "/comments/<int:comment_id>/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
+    "/comments/<int(max=2147483647):comment_id>"
+    "/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
 )
 
 
 @bp.route(ACTION_RULE, methods=["POST"])
+@_guarded
 @accepts_empty_body
 @bp.response(200, ModComment)
 def act(comment_id: int, action: str) -> Response:
@@ -117,6 +129,7 @@ def act(comment_id: int, action: str) -> Response:
 
 
 @bp.route("/bulk", methods=["POST"])
+@_guarded
 @bp.arguments(BulkIn)
 @bp.response(200, BulkOut)
 def bulk(data: dict[str, Any]) -> Response:
@@ -126,6 +139,7 @@ def bulk(data: dict[str, Any]) -> Response:
 
 
 @bp.route("/threads/<any(close, open):state>", methods=["POST"])
+@_guarded
 @bp.arguments(ThreadRef)
 @bp.response(200, ThreadOut)
 def thread_state(data: dict[str, Any], state: str) -> Response:

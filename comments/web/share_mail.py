@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
+from comments.errors import Unavailable
+from comments.extensions import limiter
 from comments.schemas.share_mail import ShareMailIn, ShareMailOut
 from comments.services import relay
 from comments.services.client import Client
@@ -20,8 +22,13 @@ bp = Blueprint("share_mail", __name__, description='"Send this to a friend" by e
 @bp.alt_response(403, description="The site or this server does not send articles by email, "
                                   "or the form token is bad.")
 @bp.alt_response(429, description="A quota (client, sender, recipient or site) is used up.")
+@bp.alt_response(503, description="The shared rate-limit store is down: nothing is sent.")
 def send(data: dict[str, Any]) -> Response:
     """Send the article to one friend by email; 202 whatever the recipient's preferences."""
+    if current_app.config["RATELIMIT_ENABLED"] and not limiter.storage.check():
+        # A mail relay fails closed: per-process fallback limits multiply with the number of
+        # processes, which is no limit at all for mail to strangers.
+        raise Unavailable("Sending by email is paused while a dependency is down; retry shortly.")
     share_id = relay.share_by_email(relay.as_request(data), Client.from_request())
     response = jsonify({"id": share_id})
     response.status_code = 202

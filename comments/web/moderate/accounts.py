@@ -44,7 +44,7 @@ def create_token() -> Any:
                            new_secret=created.secret, new_token=created.token)
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/tokens/<int(max=2147483647):token_id>/revoke", methods=["POST"])
 @signed_in
 def revoke_token(token_id: int) -> Any:
     """Stop a token from working."""

@@ -33,7 +33,7 @@ def add_person() -> Any:
     return redirect(url_for("moderate.people"), 303)
 
 
-@bp.route("/people/<int:moderator_id>", methods=["POST"])
+@bp.route("/people/<int(max=2147483647):moderator_id>", methods=["POST"])
 @admin_only
 def update_person(moderator_id: int) -> Any:
     """Change a moderator's role and sites, or lock and unlock the account."""
@@ -46,7 +46,7 @@ def update_person(moderator_id: int) -> Any:
     return redirect(url_for("moderate.people"), 303)
 
 
-@bp.route("/people/<int:moderator_id>/signout", methods=["POST"])
+@bp.route("/people/<int(max=2147483647):moderator_id>/signout", methods=["POST"])
 @admin_only
 def sign_person_out(moderator_id: int) -> Any:
     """End every session of someone else's account (a lost laptop)."""

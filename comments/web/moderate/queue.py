@@ -54,7 +54,7 @@ def queue() -> Any:
                            statuses=queue_service.STATUSES, actions=moderation.ACTIONS)
 
 
-@bp.route("/comments/<int:comment_id>/<action>", methods=["POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/<action>", methods=["POST"])
 @signed_in
 def comment_action(comment_id: int, action: str) -> Any:
     """Approve, reject, mark as spam, delete, restore, pin or unpin one comment."""
@@ -83,7 +83,7 @@ def bulk() -> Any:
     return redirect(local_next(url_for("moderate.queue")), 303)
 
 
-@bp.route("/comments/<int:comment_id>")
+@bp.route("/comments/<int(max=2147483647):comment_id>")
 @signed_in
 def comment_page(comment_id: int) -> Any:
     """One comment: everything about it, its record, and a form to edit its text."""
@@ -97,7 +97,7 @@ def comment_page(comment_id: int) -> Any:
                            actions=moderation.ACTIONS)
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/edit", methods=["POST"])
 @signed_in
 def edit_comment(comment_id: int) -> Any:
     """Change a comment's text; the old text stays in the record."""

@@ -56,7 +56,7 @@ def add_rule() -> Any:
     return redirect(url_for("moderate.rules"), 303)
 
 
-@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@bp.route("/rules/<int(max=2147483647):rule_id>/delete", methods=["POST"])
 @signed_in
 def delete_rule(rule_id: int) -> Any:
     """Remove a rule."""
