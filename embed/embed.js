@@ -82,8 +82,17 @@
       frame.title = NAMES[lang.slice(0, 2).toLowerCase()] || NAMES.en;
       frame.setAttribute("scrolling", "no");
       frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
-      target.appendChild(frame);
-      frames.push({ frame: frame, origin: origin, site: site, uri: uri, target: target });
+      var place = function () {
+        target.appendChild(frame);
+        frames.push({ frame: frame, origin: origin, site: site, uri: uri, target: target });
+      };
+      // The thread loads only when it is about to scroll into view (or at once for a permalink).
+      if (hash || !w.IntersectionObserver) { place(); } else {
+        var near = new IntersectionObserver(function (seen) {
+          if (seen.some(function (e) { return e.isIntersecting; })) { near.disconnect(); place(); }
+        }, { rootMargin: "600px 0px" });
+        near.observe(target);
+      }
     }
     counts(origin, site);
   }

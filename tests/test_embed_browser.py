@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.conftest import sql
-from tests.embed_host import ARTICLE, allow_host, open_article, script_tag
+from tests.embed_host import ARTICLE, allow_host, open_article, ready_frame, script_tag
 
 pytestmark = pytest.mark.browser
 
@@ -377,3 +377,24 @@ def test_the_form_carries_the_signals_the_moderation_reads(app, live_server, pag
     status, reasons = sql(app, "SELECT status, reasons FROM comments")[0]
     assert status == "pending" and "form was shown" in str(reasons)
     assert page.problems == []
+
+
+@pytest.mark.browser
+def test_the_thread_loads_only_when_it_is_about_to_scroll_into_view(app, live_server, page, publisher):
+    allow_host(app, publisher.url)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    body = ('<h1>A long read</h1><div style="height:4000px">Many paragraphs</div>'
+            f'<div id="comments"></div>{script_tag(live_server)}')
+    open_article(page, live_server, publisher, body=body, wait=False)
+    page.wait_for_function("window.__commentsListening === 1")
+    page.wait_for_timeout(300)
+    assert page.query_selector("iframe") is None
+    assert not any("/embed/thread" in url for url in requests)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    frame = ready_frame(page)
+    assert frame.query_selector("#c-text") is not None
+    # A permalink loads the thread at once, wherever it is on the page.
+    open_article(page, live_server, publisher, body=body, path="/permalink", hash_="#comment-1",
+                 wait=False)
+    page.wait_for_selector("iframe", state="attached")

@@ -21,6 +21,7 @@ def config(config: dict[str, Any]) -> dict[str, Any]:
 
 def _open(page, live_server) -> Any:
     page.goto(live_server.url + "/")
+    page.locator("#comments").scroll_into_view_if_needed()  # the thread loads as it nears view
     handle = page.wait_for_selector("#comments iframe")
     frame = handle.content_frame()
     frame.wait_for_selector("html[data-ready]", state="attached")
