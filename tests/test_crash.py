@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,14 +13,10 @@ import httpx
 import pytest
 
 from tests.conftest import sql
+from tests.live import free_port
 
 CLIENTS = 40
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -47,7 +42,7 @@ def _wait_ready(port: int, timeout: float = 30) -> None:
 def test_comments_answered_before_a_sigkill_are_all_there_after_restart(app, database_url, tmp_path):
     env = {**os.environ, "COMMENTS_DATABASE_URL": database_url, "COMMENTS_SECRET_KEY": "crash",
            "COMMENTS_RATELIMIT_ENABLED": "false", "COMMENTS_INSTANCE_PATH": str(tmp_path / "i")}
-    port = _free_port()
+    port = free_port()
     server = _serve(env, port)
     answered: dict[str, int] = {}
     lock = threading.Lock()

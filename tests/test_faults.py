@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -13,6 +12,7 @@ import pytest
 import redis
 
 from tests.conftest import sql
+from tests.live import free_port
 
 BODY = {"uri": "/a/", "text": "written while the database was busy"}
 
@@ -66,18 +66,13 @@ def test_a_database_locked_past_the_busy_timeout_answers_503_and_a_retry_creates
     assert client.get("/api/v1/comments?uri=/a/").json["thread"]["count"] == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture
 def private_redis(tmp_path):
     """A Redis server of this test alone, so that it can be stopped."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is part of this kind of machine"
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no", "--dir", str(tmp_path)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

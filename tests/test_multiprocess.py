@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SECRET, backends, migrated_postgres_database
+from tests.live import free_port
 from tests.mailing import queue
 from tests.test_mail_workers import start_worker, wait_for
 
@@ -30,11 +30,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("multiprocess")]
 COMMENTS = str(Path(sys.executable).parent / "comments")
 REDIS = os.environ.get("COMMENTS_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _call(port: int, method: str, path: str, body: Any = None) -> tuple[int, dict[str, str], Any]:
@@ -56,7 +51,7 @@ class Cluster:
 
     def __init__(self, database_url: str, tmp: Path):
         self.database_url = database_url
-        self.port = _free_port()
+        self.port = free_port()
         self.metrics_dir = tmp / "metrics"
         env = {
             **os.environ,

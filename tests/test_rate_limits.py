@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import uuid
 
 import httpx
 import pytest
+
+from tests.live import free_port
 
 BODY = {"uri": "/a/", "text": "hello"}
 
@@ -85,11 +86,6 @@ def test_limits_are_per_site(app, client):
     assert client.post("/api/v1/comments", json=BODY).status_code == 429
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
@@ -116,7 +112,7 @@ def test_limits_hold_across_two_processes_sharing_redis(app, database_url, tmp_p
            "COMMENTS_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
            "COMMENTS_RATELIMIT_KEY_PREFIX": prefix,
            "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance")}
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_start(env, port) for port in ports]
     try:
         for port in ports:

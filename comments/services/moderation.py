@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 from comments.database import write_transaction
-from comments.errors import CommentNotFound, Conflict, DomainError, Forbidden, Invalid
+from comments.errors import Conflict, DomainError, Forbidden, Invalid
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, ModerationEvent, Moderator, Site, Thread
 from comments.models.types import utcnow
@@ -15,7 +15,7 @@ from comments.services import audit
 from comments.services.rendering import render
 from comments.services.sites import get_site
 from comments.services.status import change_status
-from comments.services.threads import bump, get_thread
+from comments.services.threads import bump, comment_in_context, get_thread
 
 ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin")
 TARGETS = {
@@ -34,15 +34,7 @@ def actor_of(moderator: Moderator) -> str:
 
 def load_comment(comment_id: int, moderator: Moderator) -> tuple[Comment, Thread, Site]:
     """A comment this moderator may act on, with its thread and site."""
-    row = db.session.execute(
-        select(Comment, Thread, Site)
-        .join(Thread, Thread.id == Comment.thread_id)
-        .join(Site, Site.id == Thread.site_id)
-        .where(Comment.id == comment_id)
-    ).first()
-    if row is None:
-        raise CommentNotFound()
-    comment, thread, site = row
+    comment, thread, site = comment_in_context(comment_id)
     if not moderator.may_moderate(site.id):
         raise Forbidden("You do not moderate this site.")
     return comment, thread, site

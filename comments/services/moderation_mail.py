@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import or_, select
 
 from comments.database import write_transaction
-from comments.errors import BadEditToken, Conflict, Forbidden
+from comments.errors import BadEditToken, CommentNotFound, Conflict, Forbidden
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Moderator, Site, Thread, UsedToken
 from comments.models.moderator import moderator_sites
@@ -120,7 +120,7 @@ def read_link(token: str) -> LinkRequest:
         raise BadLink()
     try:
         comment, thread, site = moderation.load_comment(comment_id, moderator)
-    except (Forbidden, moderation.CommentNotFound) as error:
+    except (Forbidden, CommentNotFound) as error:
         raise BadLink() from error
     used = db.session.execute(
         select(UsedToken.id).where(UsedToken.token_id == token_id)

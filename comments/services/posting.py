@@ -7,13 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from comments.database import write_transaction
 from comments.errors import (
     BadEditToken,
-    CommentNotFound,
     EditWindowOver,
     Invalid,
     ThreadClosed,
@@ -27,7 +25,7 @@ from comments.services.identity import address_hash, avatar_seed, email_hash
 from comments.services.rendering import render
 from comments.services.sites import get_site
 from comments.services.status import change_status, shift_counts
-from comments.services.threads import bump, ensure_thread, is_closed
+from comments.services.threads import bump, comment_in_context, ensure_thread, is_closed
 from comments.signals import comment_edited, comment_posted
 
 PUBLIC_ON_POST = {CommentStatus.APPROVED: 201}
@@ -173,15 +171,7 @@ def edit_deadline(comment: Comment, site: Site) -> Any:
 
 
 def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
-    row = db.session.execute(
-        select(Comment, Thread, Site)
-        .join(Thread, Thread.id == Comment.thread_id)
-        .join(Site, Site.id == Thread.site_id)
-        .where(Comment.id == comment_id)
-    ).first()
-    if row is None:
-        raise CommentNotFound()
-    comment, thread, site = row
+    comment, thread, site = comment_in_context(comment_id)
     window = site.settings.edit_window
     try:
         payload = tokens.unsign("edit", token, max_age=max(window, 1))

@@ -5,26 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from comments.database import write_transaction
-from comments.errors import CommentNotFound, OwnComment
+from comments.errors import OwnComment
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, Site, Thread, Vote
 from comments.services.client import Client
 from comments.services.identity import address_hash, keyed_hash
 from comments.services.sql import insert_ignoring_conflicts
 from comments.services.status import change_status
-from comments.services.threads import bump
+from comments.services.threads import bump, comment_in_context
 
 
 def _visible(comment_id: int) -> tuple[Comment, Thread, Site]:
-    row = db.session.execute(
-        select(Comment, Thread, Site)
-        .join(Thread, Thread.id == Comment.thread_id)
-        .join(Site, Site.id == Thread.site_id)
-        .where(Comment.id == comment_id, Comment.status == CommentStatus.APPROVED)
-    ).first()
-    if row is None:
-        raise CommentNotFound()
-    return row[0], row[1], row[2]
+    return comment_in_context(comment_id, CommentStatus.APPROVED)
 
 
 def vote(comment_id: int, value: int, client: Client) -> tuple[int, int]:

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from comments.errors import NotFound
+from comments.errors import CommentNotFound, NotFound
 from comments.extensions import db
-from comments.models import Site, Thread
+from comments.models import Comment, Site, Thread
 from comments.models.types import utcnow
 from comments.services.sql import insert_ignoring_conflicts
 
@@ -43,6 +43,22 @@ def ensure_thread(site: Site, uri: str, title: str) -> Thread:
     elif title.strip() and not thread.title:
         thread.title = title.strip()[:500]
     return thread
+
+
+def comment_in_context(comment_id: int, status: str | None = None) -> tuple[Comment, Thread, Site]:
+    """A comment (optionally only in `status`) with its thread and site, or CommentNotFound."""
+    statement = (
+        select(Comment, Thread, Site)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .join(Site, Site.id == Thread.site_id)
+        .where(Comment.id == comment_id)
+    )
+    if status is not None:
+        statement = statement.where(Comment.status == status)
+    row = db.session.execute(statement).first()
+    if row is None:
+        raise CommentNotFound()
+    return row[0], row[1], row[2]
 
 
 def is_closed(site: Site, thread: Thread) -> bool:
