@@ -212,14 +212,14 @@ def test_akismet_spam_is_marked_spam(app, post, akismet):
 @pytest.mark.parametrize("failure", ["slow", "error", "nonsense"])
 def test_akismet_trouble_holds_the_comment(app, post, akismet, failure):
     if failure == "slow":
-        akismet.delay = 1.5
+        akismet.delay = 3.0
     elif failure == "error":
         akismet.status, akismet.body = 500, "oops"
     else:
         akismet.body = "maybe"
     started = time.monotonic()
     assert post(text="Hello there").status_code == 202
-    assert time.monotonic() - started < 1.4  # the time-out, not the slow answer, decided
+    assert time.monotonic() - started < 2.5  # the 0.5 s time-out, not the 3 s answer, decided
     assert "akismet: no answer" in reasons(app)[0]
 
 
