@@ -32,7 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.web import (
+        caching,
         comments,
+        cookie_session,
         counts,
         embed,
         errors,
@@ -52,10 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Request plumbing first: the client address, logging, metrics, errors, headers.
     proxies.init_app(app)
+    cookie_session.init_app(app)
     requestlog.init_app(app)
     metrics.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    caching.init_app(app)
     # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)

@@ -26,7 +26,11 @@ def init_app(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": 0, "check_same_thread": False})
     else:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("pool_pre_ping", True)
+        # No ping before every checkout (a round trip on every request): a connection the
+        # server dropped fails its statement, SQLAlchemy then recycles the whole pool and the
+        # request answers 503 with Retry-After (hot reads retry once: driver_reads.py).
+        # Connections are renewed hourly so that no firewall or proxy times them out idle.
+        options.setdefault("pool_recycle", 3600)
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             busy = int(app.config["DATABASE_BUSY_TIMEOUT_MS"])
             # A write waiting longer than this for a lock fails fast and answers 503.

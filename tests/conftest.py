@@ -159,13 +159,14 @@ def backend(database_url: str) -> str:
 
 
 class QueryCounter:
-    """Counts the SQL statements the app sends while active."""
+    """Counts the SQL statements that reach the database while active."""
 
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+    def record(self, statement: str) -> None:
+        plumbing = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+        if not statement.lstrip().upper().startswith(plumbing):
             self.statements.append(statement)
 
     @property
@@ -173,9 +174,24 @@ class QueryCounter:
         return len(self.statements)
 
 
+def _counting_cursor(counter: QueryCounter, base: type) -> type:
+    """A psycopg cursor class that records every statement it executes."""
+
+    class CountingCursor(base):  # type: ignore[misc, valid-type]
+        def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+            counter.record(query if isinstance(query, str) else repr(query))
+            return super().execute(query, *args, **kwargs)
+
+    return CountingCursor
+
+
 @pytest.fixture
 def count_queries(app: Flask) -> Iterator[Any]:
-    """A context manager factory counting SQL statements of the app's engine."""
+    """A context manager factory counting SQL statements of the app's engine.
+
+    Counted at the driver (SQLite's trace callback, a psycopg cursor class), so that reads
+    running straight on the driver's cursor (comments/driver_reads.py) count like any other.
+    """
     from contextlib import contextmanager
 
     from comments.extensions import db
@@ -185,11 +201,28 @@ def count_queries(app: Flask) -> Iterator[Any]:
         counter = QueryCounter()
         with app.app_context():
             engine = db.engine
-        event.listen(engine, "before_cursor_execute", counter)
+        restore: list[Any] = []
+        watched: set[int] = set()
+
+        def watch(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            if id(dbapi_connection) in watched:
+                return
+            watched.add(id(dbapi_connection))
+            if hasattr(dbapi_connection, "set_trace_callback"):
+                dbapi_connection.set_trace_callback(counter.record)
+                restore.append(lambda: dbapi_connection.set_trace_callback(None))
+            else:
+                original = dbapi_connection.cursor_factory
+                dbapi_connection.cursor_factory = _counting_cursor(counter, original)
+                restore.append(lambda: setattr(dbapi_connection, "cursor_factory", original))
+
+        event.listen(engine, "checkout", watch)
         try:
             yield counter
         finally:
-            event.remove(engine, "before_cursor_execute", counter)
+            event.remove(engine, "checkout", watch)
+            for undo in restore:
+                undo()
 
     return counting
 

@@ -41,7 +41,8 @@ class CommentLifecycle(RuleBasedStateMachine):
         sql(self.app, "DELETE FROM comments")
         sql(self.app, "DELETE FROM threads")
 
-    @rule(target=comments, text=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t))
+    @rule(target=comments,
+          text=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t))
     def post_top_level(self, text: str) -> int:
         response = self.client.post("/api/v1/comments", json={"uri": URI, "text": text})
         assert response.status_code == 201, response.json
@@ -97,8 +98,9 @@ class CommentLifecycle(RuleBasedStateMachine):
     @rule(comment=comments, value=st.sampled_from([1, -1]))
     def vote(self, comment: int, value: int) -> None:
         self.voters += 1
+        address = f"10.1.{self.voters // 250}.{self.voters % 250}"
         response = self.client.post(f"/api/v1/comments/{comment}/votes", json={"value": value},
-                                    environ_base={"REMOTE_ADDR": f"10.1.{self.voters // 250}.{self.voters % 250}"})
+                                    environ_base={"REMOTE_ADDR": address})
         assert response.status_code == (404 if comment in self.deleted else 200)
 
     @invariant()

@@ -178,9 +178,8 @@ def test_the_outbox_under_random_faults_loses_nothing_and_sends_nothing_twice(ap
 
 
 def test_a_running_worker_rides_out_a_database_outage(app, smtp_server, backend, database_url):
-    from comments.services.delivery import run_worker
-
     from comments.extensions import db
+    from comments.services.delivery import run_worker
 
     app.config.update(MAIL_IDLE_SECONDS=0.05, DATABASE_BUSY_TIMEOUT_MS=50)
     with app.app_context():

@@ -15,14 +15,18 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, cast, exists, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, cast, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
+from comments import driver_reads
 from comments.errors import BadParameters, SiteNotFound
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models.site import SiteSettings
 from comments.services.sql import keyset_after
+from comments.services.threads import closed_now
 
 HIDDEN_UNLESS_REPLIED = (
     CommentStatus.DELETED, CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM,
@@ -67,25 +71,72 @@ def _head_statement() -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadHead:
+    """A site and its thread at one path, as read in one row: all an ETag check needs.
+
+    Building the ORM objects costs more than the query itself, so they are made only when a
+    read goes on past the ETag (`site()`, `thread()`).
+    """
+
+    uri: str
+    site_id: int
+    site_key: str
+    site_name: str
+    base_url: str
+    allowed_origins: list[str]
+    settings: dict[str, Any]
+    mail_from: str | None
+    site_created_at: datetime
+    thread_id: int | None
+    title: str | None
+    closed: bool | None
+    count: int | None
+    pending_count: int | None
+    version: int | None
+    created_at: datetime | None
+    last_comment_at: datetime | None
+
+    def site(self) -> Site:
+        """The site, detached and read-only."""
+        return Site(id=self.site_id, key=self.site_key, name=self.site_name,
+                    base_url=self.base_url, allowed_origins=self.allowed_origins,
+                    settings_data=self.settings, mail_from=self.mail_from,
+                    created_at=self.site_created_at)
+
+    def thread(self) -> Thread | None:
+        """The thread, detached and read-only, or None when nobody has commented yet."""
+        if self.thread_id is None:
+            return None
+        return Thread(id=self.thread_id, site_id=self.site_id, uri=self.uri, title=self.title,
+                      closed=self.closed, count=self.count, pending_count=self.pending_count,
+                      version=self.version, created_at=self.created_at,
+                      last_comment_at=self.last_comment_at)
+
+    def is_closed(self) -> bool:
+        """threads.is_closed, from the row."""
+        if self.thread_id is None or self.created_at is None:
+            return False
+        days = self.settings.get("close_after_days", SiteSettings.close_after_days)
+        return closed_now(bool(self.closed), self.created_at, days)
+
+
+def thread_head(site_key: str, uri: str) -> ThreadHead:
+    """The site and the thread at `uri` (if any) in one query on the driver's cursor."""
+    row = driver_reads.fetch_one(_head_statement(), {"site": site_key, "uri": uri})
+    if row is None:
+        raise SiteNotFound()
+    return ThreadHead(uri, *row)
+
+
 def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
     """The site and, if it exists, the thread at `uri`, in one query.
 
     Both come back detached and read-only (built from the row, not tracked by the session):
     callers read them, they never change them.
     """
-    row = db.session.connection().execute(_head_statement(), {"site": site_key, "uri": uri}).first()
-    if row is None:
-        raise SiteNotFound()
-    site = Site(id=row.site_id, key=row.key, name=row.name, base_url=row.base_url,
-                allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from, created_at=row.site_created_at)
-    if row.thread_id is None:
-        return site, None
-    thread = Thread(id=row.thread_id, site_id=row.site_id, uri=uri, title=row.title,
-                    closed=row.closed, count=row.count, pending_count=row.pending_count,
-                    version=row.version, created_at=row.created_at,
-                    last_comment_at=row.last_comment_at)
-    return site, thread
+    head = thread_head(site_key, uri)
+    return head.site(), head.thread()
 
 
 def _order(sort: str) -> list[tuple[Any, bool]]:
@@ -236,33 +287,32 @@ def _prune(root: Node) -> None:
 
 
 @cache
-def _site_statement() -> Any:
-    return select(Site.id, Site.key, Site.name, Site.base_url, Site.allowed_origins,
-                  Site.settings_data.label("settings"), Site.mail_from, Site.created_at).where(
-        Site.key == bindparam("site"))
+def _counts_statement(dialect: str) -> Any:
+    """The site's CORS origins with the counts of those of `uris` that have a thread.
 
-
-def load_site(site_key: str) -> Site:
-    """The site with this key, detached and read-only, or SiteNotFound (one Core query)."""
-    row = db.session.connection().execute(_site_statement(), {"site": site_key}).first()
-    if row is None:
-        raise SiteNotFound()
-    return Site(id=row.id, key=row.key, name=row.name, base_url=row.base_url,
-                allowed_origins=row.allowed_origins, settings_data=row.settings,
-                mail_from=row.mail_from, created_at=row.created_at)
-
-
-@cache
-def _counts_statement() -> Any:
-    return select(Thread.uri, Thread.count).where(
-        Thread.site_id == bindparam("site_id"), Thread.uri.in_(bindparam("uris", expanding=True))
+    The paths are bound as one array (PostgreSQL) or one JSON list (SQLite), so a single
+    statement serves any number of them.
+    """
+    if dialect == "postgresql":
+        wanted = Thread.uri == any_(bindparam("uris", type_=ARRAY(String)))
+    else:
+        paths = func.json_each(bindparam("uris", type_=String)).table_valued("value")
+        wanted = Thread.uri.in_(select(paths.c.value))
+    return (
+        select(Site.allowed_origins, Thread.uri, Thread.count)
+        .select_from(Site)
+        .outerjoin(Thread, and_(Thread.site_id == Site.id, wanted))
+        .where(Site.key == bindparam("site"))
     )
 
 
-def counts(site: Site, uris: list[str]) -> dict[str, int]:
-    """Visible comment counts for up to 100 article paths of a site, 0 where none."""
-    rows = db.session.connection().execute(
-        _counts_statement(), {"site_id": site.id, "uris": uris}
-    ).all()
-    found = {uri: count for uri, count in rows}
-    return {uri: int(found.get(uri, 0)) for uri in uris}
+def counts(site_key: str, uris: list[str]) -> tuple[list[str], dict[str, int]]:
+    """The site's allowed origins and the visible comment counts of up to 100 article paths
+    (0 where none), in one query; SiteNotFound for an unknown site."""
+    dialect = db.engine.dialect.name
+    bound: Any = uris if dialect == "postgresql" else json.dumps(uris)
+    rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound})
+    if not rows:
+        raise SiteNotFound()
+    found = {uri: count for _origins, uri, count in rows if uri is not None}
+    return rows[0][0], {uri: int(found.get(uri, 0)) for uri in uris}

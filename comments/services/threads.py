@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -63,10 +63,16 @@ def comment_in_context(comment_id: int, status: str | None = None) -> tuple[Comm
 
 def is_closed(site: Site, thread: Thread) -> bool:
     """Whether new comments are refused: closed by a moderator, or older than the site allows."""
-    if thread.closed:
+    return closed_now(thread.closed, thread.created_at, site.settings.close_after_days)
+
+
+def closed_now(closed: bool, created_at: datetime, close_after_days: int | None) -> bool:
+    """Closed by a moderator, or created more than `close_after_days` ago (None or 0: never)."""
+    if closed:
         return True
-    days = site.settings.close_after_days
-    return days is not None and days > 0 and thread.created_at < utcnow() - timedelta(days=days)
+    if close_after_days is None or close_after_days <= 0:
+        return False
+    return created_at < utcnow() - timedelta(days=close_after_days)
 
 
 def bump(thread: Thread) -> None:

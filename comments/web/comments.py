@@ -8,6 +8,7 @@ from flask import Response, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from comments.models import Site, Thread
 from comments.schemas.comments import (
     CommentEdit,
     CommentIn,
@@ -25,7 +26,7 @@ from comments.services import posting, reactions, reading
 from comments.services.client import Client
 from comments.services.idempotency import IdempotentRequest
 from comments.services.rendering import render
-from comments.web.caching import public_json, thread_etag
+from comments.web.caching import answer_memo, encode, public_json, thread_etag
 from comments.web.limits import limited
 from comments.web.present import node_json, thread_json, written_json
 
@@ -44,18 +45,18 @@ class Comments(MethodView):
         """A page of top-level comments of an article, each with all its replies."""
         if args["after"]:
             reading.decode_cursor(args["after"], args["sort"])  # 400 early for a bad cursor
-        site, thread = reading.load_thread(args["site"], args["uri"])
-        g.cors_origins = site.allowed_origins
-        etag = thread_etag(site, thread, args)
+        head = reading.thread_head(args["site"], args["uri"])
+        g.cors_origins = head.allowed_origins
+        etag = thread_etag(head, args["sort"], str(args["limit"]), args["after"] or "")
         if request.if_none_match.contains_weak(etag):
             return public_json(None, etag)
-        body: dict[str, Any] = {"thread": thread_json(site, args["uri"], thread),
-                                "comments": [], "next": None}
-        if thread is not None:
-            page = reading.thread_page(thread, args["sort"], args["limit"], args["after"])
-            body["comments"] = [node_json(node) for node in page.nodes]
-            body["next"] = page.next_cursor
-        return public_json(body, etag)
+        memo = answer_memo()
+        answer = memo.get(etag) if memo is not None else None
+        if answer is None:
+            answer = encode(_thread_answer(head.site(), head.thread(), args))
+            if memo is not None:
+                memo.put(etag, answer)
+        return public_json(answer, etag)
 
     @bp.arguments(CommentIn)
     @bp.response(201, CommentPosted)
@@ -72,6 +73,16 @@ class Comments(MethodView):
         response = jsonify(body)
         response.status_code = status
         return response
+
+
+def _thread_answer(site: Site, thread: Thread | None, args: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"thread": thread_json(site, args["uri"], thread),
+                            "comments": [], "next": None}
+    if thread is not None:
+        page = reading.thread_page(thread, args["sort"], args["limit"], args["after"])
+        body["comments"] = [node_json(node) for node in page.nodes]
+        body["next"] = page.next_cursor
+    return body
 
 
 @bp.route("/comments/<int(max=2147483647):comment_id>")

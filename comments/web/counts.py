@@ -23,9 +23,9 @@ bp = Blueprint("counts", __name__, url_prefix="/api/v1", description="Comment co
 @bp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
 def counts(args: dict[str, Any]) -> Response:
     """Visible comment counts for up to 100 article paths of a site."""
-    site = reading.load_site(args["site"])
-    g.cors_origins = site.allowed_origins
-    body = {"counts": reading.counts(site, list(dict.fromkeys(args["uri"])))}
+    origins, found = reading.counts(args["site"], list(dict.fromkeys(args["uri"])))
+    g.cors_origins = origins
+    body = {"counts": found}
     etag = body_etag(body)
     if request.if_none_match.contains_weak(etag):
         return public_json(None, etag)

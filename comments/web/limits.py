@@ -13,6 +13,12 @@ from comments.models import Comment, Site, Thread
 from comments.models.site import SiteSettings
 
 
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Every limit is on a write: a read skips the limiter's work on each request."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _site_of_request() -> Site | None:
     if "limit_site" in g:
         cached: Site | None = g.limit_site
