@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         counts,
         embed,
         errors,
+        fast_reads,
         feeds,
         headers,
         health,
@@ -52,7 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         shares,
     )
 
-    # Request plumbing first: the client address, logging, metrics, errors, headers.
+    # Request plumbing first: the fast lane inside the client address (proxies wraps it), then
+    # logging, metrics, errors, headers.
+    fast_reads.init_app(app)
     proxies.init_app(app)
     cookie_session.init_app(app)
     requestlog.init_app(app)

@@ -71,9 +71,13 @@ def prepare(statement: Select[Any], dialect: Dialect) -> Prepared:
     return prepared
 
 
-def fetch_all(statement: Select[Any], params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Every row of one read-only statement, typed like a Core result (plain tuples)."""
-    engine: Engine = db.engine
+def fetch_all(statement: Select[Any], params: dict[str, Any],
+              engine: Engine | None = None) -> list[tuple[Any, ...]]:
+    """Every row of one read-only statement, typed like a Core result (plain tuples).
+
+    On the app's engine unless given one (code outside an app context passes its own).
+    """
+    engine = engine if engine is not None else db.engine
     prepared = prepare(statement, engine.dialect)
     values = {**prepared.defaults, **params}
     for name, binder in prepared.binders.items():
@@ -91,9 +95,10 @@ def fetch_all(statement: Select[Any], params: dict[str, Any]) -> list[tuple[Any,
             for row in rows]
 
 
-def fetch_one(statement: Select[Any], params: dict[str, Any]) -> tuple[Any, ...] | None:
+def fetch_one(statement: Select[Any], params: dict[str, Any],
+              engine: Engine | None = None) -> tuple[Any, ...] | None:
     """The first row of one read-only statement, or None."""
-    rows = fetch_all(statement, params)
+    rows = fetch_all(statement, params, engine)
     return rows[0] if rows else None
 
 

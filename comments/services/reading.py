@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, and_, any_, bindparam, cast, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import aliased
 
 from comments import driver_reads
@@ -121,9 +121,9 @@ class ThreadHead:
         return closed_now(bool(self.closed), self.created_at, days)
 
 
-def thread_head(site_key: str, uri: str) -> ThreadHead:
+def thread_head(site_key: str, uri: str, engine: Engine | None = None) -> ThreadHead:
     """The site and the thread at `uri` (if any) in one query on the driver's cursor."""
-    row = driver_reads.fetch_one(_head_statement(), {"site": site_key, "uri": uri})
+    row = driver_reads.fetch_one(_head_statement(), {"site": site_key, "uri": uri}, engine)
     if row is None:
         raise SiteNotFound()
     return ThreadHead(uri, *row)

@@ -27,6 +27,7 @@ from comments.services.client import Client
 from comments.services.idempotency import IdempotentRequest
 from comments.services.rendering import render
 from comments.web.caching import answer_memo, encode, public_json, thread_etag
+from comments.web.fast_reads import thread_head_of_request
 from comments.web.limits import limited
 from comments.web.present import node_json, thread_json, written_json
 
@@ -45,7 +46,7 @@ class Comments(MethodView):
         """A page of top-level comments of an article, each with all its replies."""
         if args["after"]:
             reading.decode_cursor(args["after"], args["sort"])  # 400 early for a bad cursor
-        head = reading.thread_head(args["site"], args["uri"])
+        head = thread_head_of_request(args["site"], args["uri"])
         g.cors_origins = head.allowed_origins
         etag = thread_etag(head, args["sort"], str(args["limit"]), args["after"] or "")
         if request.if_none_match.contains_weak(etag):

@@ -15,22 +15,33 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def security_headers(path: str, content_type: str | None, secure: bool) -> list[tuple[str, str]]:
+    """The security headers of an answer at `path` (a view's own choice of each wins)."""
+    found = [("X-Content-Type-Options", "nosniff"),
+             ("Referrer-Policy", "strict-origin-when-cross-origin")]
+    if path.startswith("/api/") or (content_type or "").startswith("application/json"):
+        # API answers are data, never a page to render or frame.
+        found.append(("Content-Security-Policy", API_CSP))
+    if secure:
+        found.append(("Strict-Transport-Security", HSTS))
+    return found
+
+
+def cors_headers(origin: str | None, origins: list[str]) -> list[tuple[str, str]]:
+    """What lets a site's own pages read its public data: only for its allowed origins."""
+    if origin and origin in origins:
+        return [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", "ETag")]
+    return []
+
+
 def _security_headers(response: Response) -> Response:
     # Plain look-ups and item sets: this runs on every request, and werkzeug's setdefault and
     # parsed properties (mimetype, vary) cost several times more.
     headers = response.headers
-    if "X-Content-Type-Options" not in headers:
-        headers["X-Content-Type-Options"] = "nosniff"
-    if "Referrer-Policy" not in headers:
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    if "Content-Security-Policy" not in headers and (
-        request.path.startswith("/api/")
-        or (headers.get("Content-Type") or "").startswith("application/json")
-    ):
-        # API answers are data, never a page to render or frame.
-        headers["Content-Security-Policy"] = API_CSP
-    if request.is_secure and "Strict-Transport-Security" not in headers:
-        headers["Strict-Transport-Security"] = HSTS
+    for name, value in security_headers(request.path, headers.get("Content-Type"),
+                                        request.is_secure):
+        if name not in headers:
+            headers[name] = value
     return response
 
 
@@ -39,13 +50,12 @@ def _cors(response: Response) -> Response:
     origins = g.get("cors_origins")
     if origins is None:
         return response
-    vary = response.headers.get("Vary")
+    headers = response.headers
+    vary = headers.get("Vary")
     if not vary:
-        response.headers["Vary"] = "Origin"
+        headers["Vary"] = "Origin"
     elif "origin" not in {item.strip().lower() for item in vary.split(",")}:
-        response.headers["Vary"] = f"{vary}, Origin"
-    origin = request.headers.get("Origin")
-    if origin and origin in origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        headers["Vary"] = f"{vary}, Origin"
+    for name, value in cors_headers(request.headers.get("Origin"), origins):
+        headers[name] = value
     return response

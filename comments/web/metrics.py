@@ -60,10 +60,15 @@ def _observe(response: Response) -> Response:
     if started is None:
         return response
     rule = request.url_rule
-    endpoint = rule.rule if rule is not None else "unmatched"
-    LATENCY.labels(endpoint, request.method).observe(time.perf_counter() - started)
-    REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+    observe(rule.rule if rule is not None else "unmatched", request.method,
+            response.status_code, started)
     return response
+
+
+def observe(endpoint: str, method: str, status: int, started: float) -> None:
+    """Count one answered request and its time under its route (never its raw path)."""
+    LATENCY.labels(endpoint, method).observe(time.perf_counter() - started)
+    REQUESTS.labels(endpoint, method, str(status)).inc()
 
 
 class DatabaseFigures(Collector):

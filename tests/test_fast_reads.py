@@ -1,0 +1,169 @@
+"""The fast lane of thread reads (comments/web/fast_reads.py): the same answers as Flask, cheaper."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+URI = "/2019/02/08/summit/"
+READ = f"/api/v1/comments?uri={URI}"
+ALLOWED = "https://www.news.example"
+
+
+@pytest.fixture
+def flask_only(app: Flask, config: dict[str, Any], database_url: str) -> FlaskClient:
+    """A second app on the same database with the fast lane turned off."""
+    from comments import create_app
+
+    plain = create_app({**config, "DATABASE_URL": database_url, "FAST_READS": False})
+    return plain.test_client()
+
+
+@pytest.fixture
+def flask_calls(app: Flask) -> list[str]:
+    """The paths of requests that reached Flask's request handling."""
+    from flask import request
+
+    seen: list[str] = []
+    app.before_request(lambda: seen.append(request.full_path) and None)
+    return seen
+
+
+def _answer(response: Any) -> tuple[int, bytes, dict[str, str]]:
+    headers = {name: value for name, value in response.headers.items() if name != "X-Request-ID"}
+    return response.status_code, response.data, headers
+
+
+def _seed(post: Any) -> None:
+    first = post(text="The first comment").json["id"]
+    post(text="A reply", parent_id=first)
+    post(text="Another top-level comment")
+
+
+HTTPS = "https://comments.news.example"
+CASES = [
+    ("plain", READ, {}, None),
+    ("allowed origin", READ, {"Origin": ALLOWED}, None),
+    ("foreign origin", READ, {"Origin": "https://evil.example"}, None),
+    ("newest, limit 1", READ + "&sort=newest&limit=1", {"Origin": ALLOWED}, None),
+    ("explicit defaults", READ + "&site=default&sort=oldest&limit=20&after=", {}, None),
+    ("unknown parameter ignored", READ + "&_=1700000000", {}, None),
+    ("over https", READ, {"Origin": ALLOWED}, HTTPS),
+]
+
+
+@pytest.mark.parametrize("name,path,headers,base_url", CASES, ids=[case[0] for case in CASES])
+def test_the_fast_lane_answers_exactly_like_flask(client, flask_only, post, flask_calls,
+                                                   name, path, headers, base_url):
+    _seed(post)
+    where = {"base_url": base_url} if base_url else {}
+    first = client.get(path, headers=headers, **where)  # a miss: Flask answers, fills the memo
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    flask_calls.clear()
+
+    fast_read = client.get(path, headers=headers, **where)
+    fast_304 = client.get(path, headers={**headers, "If-None-Match": etag}, **where)
+    assert flask_calls == [], "the memo hit and the 304 should not reach Flask"
+
+    assert _answer(fast_read) == _answer(flask_only.get(path, headers=headers, **where))
+    assert _answer(fast_304) == _answer(
+        flask_only.get(path, headers={**headers, "If-None-Match": etag}, **where))
+    assert ("Strict-Transport-Security" in fast_304.headers) == bool(base_url)
+    assert fast_304.status_code == 304 and fast_304.data == b""
+    assert _answer(first) == _answer(fast_read)
+
+
+def test_a_revalidation_costs_one_query_and_never_reaches_flask(client, post, count_queries,
+                                                                 flask_calls):
+    _seed(post)
+    etag = client.get(READ).headers["ETag"]
+    flask_calls.clear()
+    with count_queries() as counter:
+        again = client.get(READ, headers={"If-None-Match": f'"other", W/{etag[2:]}'})
+    assert again.status_code == 304
+    assert counter.count == 1
+    assert flask_calls == []
+
+
+def test_a_change_is_seen_at_once_never_a_stale_page(client, post):
+    _seed(post)
+    before = client.get(READ)
+    client.get(READ)  # a memo hit
+    post(text="Breaking: a new comment")
+    revalidation = client.get(READ, headers={"If-None-Match": before.headers["ETag"]})
+    assert revalidation.status_code == 200
+    assert b"Breaking: a new comment" in revalidation.data
+    assert revalidation.headers["ETag"] != before.headers["ETag"]
+    assert client.get(READ).data == revalidation.data
+
+
+@pytest.mark.parametrize("path,status", [
+    (READ + "&limit=020", 200),  # not as Flask writes it: Flask answers, from the same row
+    (READ + "&limit=0", 400),
+    (READ + "&limit=101", 400),
+    (READ + "&sort=best", 400),
+    (READ + "&sort=oldest&sort=newest", 200),  # repeated: Flask decides (the first wins)
+    (READ + "&after=not-a-cursor", 400),
+    ("/api/v1/comments?uri=https://evil.example/", 400),
+    ("/api/v1/comments?site=nowhere&uri=/a/", 404),
+    ("/api/v1/comments", 400),
+])
+def test_what_the_fast_lane_does_not_take_goes_to_flask(client, post, flask_calls, path, status):
+    _seed(post)
+    client.get(READ)
+    flask_calls.clear()
+    response = client.get(path)
+    assert response.status_code == status, response.data
+    assert len(flask_calls) == 1
+
+
+def test_a_non_canonical_request_still_revalidates_through_flask(client, post, flask_calls):
+    _seed(post)
+    etag = client.get(READ + "&limit=20").headers["ETag"]
+    flask_calls.clear()
+    again = client.get(READ + "&limit=020", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert len(flask_calls) == 1
+
+
+def test_fast_answers_are_counted_logged_and_named(app, client, post, caplog):
+    _seed(post)
+    etag = client.get(READ).headers["ETag"]
+    caplog.set_level(logging.INFO, logger="comments.access")
+    named = client.get(READ, headers={"If-None-Match": etag, "X-Request-ID": "edge-42"})
+    unnamed = client.get(READ, headers={"If-None-Match": etag, "X-Request-ID": "bad id <script>"})
+    assert named.headers["X-Request-ID"] == "edge-42"
+    assert len(unnamed.headers["X-Request-ID"]) == 32
+    lines = [record for record in caplog.records if record.name == "comments.access"]
+    assert [(r.request_id, r.http["status"], r.http["path"]) for r in lines[:1]] == [
+        ("edge-42", 304, "/api/v1/comments")]
+
+    metrics = client.get("/metrics").get_data(as_text=True)
+    line = next(row for row in metrics.splitlines() if row.startswith("comments_http_requests_total{")
+                and 'endpoint="/api/v1/comments"' in row and 'status="304"' in row)
+    assert float(line.rsplit(" ", 1)[1]) >= 2
+
+
+def test_with_the_memo_off_revalidations_are_still_fast(app, client, post, flask_calls):
+    app.extensions["comments.answer_memo"] = None
+    _seed(post)
+    etag = client.get(READ).headers["ETag"]
+    flask_calls.clear()
+    assert client.get(READ).status_code == 200
+    assert len(flask_calls) == 1  # no memo: every full read is Flask's
+    assert client.get(READ, headers={"If-None-Match": etag}).status_code == 304
+    assert len(flask_calls) == 1
+
+
+def test_other_methods_and_paths_are_flasks(client, post, flask_calls):
+    _seed(post)
+    client.get(READ)
+    flask_calls.clear()
+    assert client.head(READ).status_code == 200
+    assert client.get("/api/v1/comments/", follow_redirects=False).status_code in (308, 404)
+    assert len(flask_calls) >= 1
