@@ -125,7 +125,7 @@ def _run(engine: Engine, sql: str, arguments: Any) -> list[Any]:
             if attempt == 1 and engine.dialect.is_disconnect(error, connection, cursor):
                 # The server went away: every pooled connection is as dead as this one.
                 connection.invalidate(error)
-                engine.dispose(close=False)
+                engine.dispose()  # closes the pool's idle connections; checked-out ones end on return
                 continue
             raise DBAPIError.instance(sql, arguments, error, dbapi.Error) from error
         finally:

@@ -167,3 +167,55 @@ def test_other_methods_and_paths_are_flasks(client, post, flask_calls):
     assert client.head(READ).status_code == 200
     assert client.get("/api/v1/comments/", follow_redirects=False).status_code in (308, 404)
     assert len(flask_calls) >= 1
+
+
+COUNTS = "/api/v1/counts?uri=" + URI + "&uri=/nobody-here/&uri=" + URI
+
+
+@pytest.mark.parametrize("headers", [{}, {"Origin": ALLOWED}, {"Origin": "https://evil.example"}])
+def test_counts_are_answered_in_the_lane_exactly_like_flask(client, flask_only, post, flask_calls,
+                                                            count_queries, headers):
+    _seed(post)
+    flask_calls.clear()
+    with count_queries() as counter:
+        fast = client.get(COUNTS, headers=headers)
+    assert fast.status_code == 200
+    assert fast.json == {"counts": {URI: 3, "/nobody-here/": 0}}
+    assert counter.count == 1
+    etag = fast.headers["ETag"]
+    fast_304 = client.get(COUNTS, headers={**headers, "If-None-Match": etag})
+    assert fast_304.status_code == 304
+    assert flask_calls == []
+    assert _answer(fast) == _answer(flask_only.get(COUNTS, headers=headers))
+    assert _answer(fast_304) == _answer(
+        flask_only.get(COUNTS, headers={**headers, "If-None-Match": etag}))
+
+
+@pytest.mark.parametrize("query,status", [
+    ("", 400),
+    ("uri=", 400),
+    ("uri=relative", 400),
+    ("uri=//evil.example/", 400),
+    ("uri=/a%0A", 400),
+    ("uri=/a%5Cb", 400),
+    ("&".join(f"uri=/p{i}/" for i in range(101)), 400),
+    ("site=Bad%20Key&uri=/a/", 400),
+    ("site=default%0A&uri=/a/", 400),
+    ("site=nowhere&uri=/a/", 404),
+    ("site=default&site=other&uri=/a/", 200),  # repeated: Flask decides (the first wins)
+])
+def test_counts_the_lane_would_not_answer_go_to_flask(client, flask_calls, query, status):
+    response = client.get(f"/api/v1/counts?{query}")
+    assert response.status_code == status, response.data
+    assert len(flask_calls) == 1
+
+
+def test_a_hundred_paths_are_answered_in_the_lane(client, post, flask_calls):
+    _seed(post)
+    flask_calls.clear()
+    paths = [URI] + [f"/article-{i}/" for i in range(99)]
+    response = client.get("/api/v1/counts?" + "&".join(f"uri={p}" for p in paths))
+    assert response.status_code == 200
+    assert response.json["counts"][URI] == 3
+    assert len(response.json["counts"]) == 100
+    assert flask_calls == []

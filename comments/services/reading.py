@@ -306,12 +306,15 @@ def _counts_statement(dialect: str) -> Any:
     )
 
 
-def counts(site_key: str, uris: list[str]) -> tuple[list[str], dict[str, int]]:
+def counts(site_key: str, uris: list[str],
+           engine: Engine | None = None) -> tuple[list[str], dict[str, int]]:
     """The site's allowed origins and the visible comment counts of up to 100 article paths
     (0 where none), in one query; SiteNotFound for an unknown site."""
-    dialect = db.engine.dialect.name
+    engine = engine if engine is not None else db.engine
+    dialect = engine.dialect.name
     bound: Any = uris if dialect == "postgresql" else json.dumps(uris)
-    rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound})
+    rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound},
+                                  engine)
     if not rows:
         raise SiteNotFound()
     found = {uri: count for _origins, uri, count in rows if uri is not None}

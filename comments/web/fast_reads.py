@@ -1,20 +1,23 @@
-"""Thread reads answered before Flask when the answer is already known.
+"""Public reads answered before Flask when they need no more than one query.
 
 A CDN in front of the embed revalidates every busy thread every few seconds (s-maxage=5),
 and a revalidation needs only the thread's current version: one indexed row. Through Flask,
-webargs and the request hooks that answer cost five times the query. So this WSGI middleware
-answers two cases of GET /api/v1/comments itself, with exactly the headers Flask would send
-(a test compares them):
+webargs and the request hooks, answering costs several times the query. So this WSGI
+middleware answers these itself, with exactly the headers Flask would send (a test compares):
 
-- If-None-Match holds the current ETag: 304;
-- this process already encoded the page for the current ETag (caching.AnswerMemo): 200.
+- GET /api/v1/comments whose If-None-Match holds the current ETag: 304;
+- the same read when this process already encoded the page for the current ETag
+  (caching.AnswerMemo): 200 from the memo;
+- GET /api/v1/counts: one query whatever the number of paths, 200 or 304.
 
-It takes the query parameters as written, with the schema's defaults. The ETag is made from
-those same strings, so a match proves they were valid: Flask made that ETag for a request it
-had validated. Anything else (another path or method, a repeated or unusual parameter, an
-unknown site, a miss, a database error) goes on to Flask, which then answers it the usual
-way (after a miss, from the row read here: `thread_head_of_request`). Each answer is counted
-in the metrics and written to the access log like any other.
+A thread read's parameters are taken as written, with the schema's defaults. The ETag is made
+from those same strings, so a match proves they were valid: Flask made that ETag for a request
+it had validated. Counts are answered in full, so their parameters are checked with the very
+functions the schema validates with. Anything else (another path or method, a repeated or
+unusual parameter, an unknown site, a miss, a database error) goes on to Flask, which then
+answers it the usual way (after a thread miss, from the row read here:
+`thread_head_of_request`). Each answer is counted in the metrics and written to the access
+log like any other.
 """
 
 from __future__ import annotations
@@ -34,21 +37,23 @@ from werkzeug.http import parse_etags
 
 from comments.errors import SiteNotFound
 from comments.extensions import db
-from comments.schemas.comments import SORTS, ThreadQuery
-from comments.schemas.common import SITE_KEY, URI_PATH
+from comments.schemas.comments import SORTS, CountsQuery, ThreadQuery
+from comments.schemas.common import SITE_KEY, uri_problem
 from comments.services import reading
-from comments.web.caching import CACHE_CONTROL, AnswerMemo, thread_etag
+from comments.web.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
 from comments.web.headers import cors_headers, security_headers
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
 log = logging.getLogger(__name__)
 
-ROUTE = "/api/v1/comments"
+THREAD_ROUTE = "/api/v1/comments"
+COUNTS_ROUTE = "/api/v1/counts"
 HEAD_KEY = "comments.thread_head"
-PARAMETERS = frozenset({"site", "uri", "sort", "limit", "after"})
-LIMIT = re.compile(r"^[1-9][0-9]{0,2}$")
-CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,300}$")
+THREAD_PARAMETERS = frozenset({"site", "uri", "sort", "limit", "after"})
+LIMIT = re.compile(r"[1-9][0-9]{0,2}\Z")
+CURSOR = re.compile(r"[A-Za-z0-9_-]{1,300}\Z")
+Answer = tuple[str, list[tuple[str, str]], bytes]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -59,23 +64,29 @@ def init_app(app: Flask) -> None:
 
 
 class FastReads:
-    """The WSGI middleware: answers known thread reads, hands everything else to `wsgi_app`."""
+    """The WSGI middleware: answers the reads it knows, hands everything else to `wsgi_app`."""
 
     def __init__(self, wsgi_app: WSGIApp, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
         self._engine: Engine | None = None
-        fields = ThreadQuery().fields
-        self.defaults = {"site": str(fields["site"].load_default),
-                         "sort": str(fields["sort"].load_default),
-                         "limit": str(fields["limit"].load_default), "after": ""}
+        thread = ThreadQuery().fields
+        self.thread_defaults = {"site": str(thread["site"].load_default),
+                                "sort": str(thread["sort"].load_default),
+                                "limit": str(thread["limit"].load_default), "after": ""}
+        counts = CountsQuery().fields
+        self.default_site = str(counts["site"].load_default)
+        self.max_uris = next(v.max for v in _validators(counts["uri"]) if hasattr(v, "max"))
+        self.routes = {THREAD_ROUTE: self._thread, COUNTS_ROUTE: self._counts}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != ROUTE:
+        route = str(environ.get("PATH_INFO"))
+        answerer = self.routes.get(route) if environ.get("REQUEST_METHOD") == "GET" else None
+        if answerer is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         try:
-            answer = self._answer(environ)
+            answer = answerer(environ)
         except (SiteNotFound, DBAPIError):
             answer = None  # Flask answers 404, or 503 for a database in trouble
         except Exception:
@@ -88,59 +99,99 @@ class FastReads:
         headers.append(("X-Request-ID", rid))
         start_response(status, headers)
         code = int(status[:3])
-        observe(ROUTE, "GET", code, started)
-        log_access(rid, "GET", ROUTE, code, started, len(body), environ.get("HTTP_USER_AGENT", ""))
+        observe(route, "GET", code, started)
+        log_access(rid, "GET", route, code, started, len(body), environ.get("HTTP_USER_AGENT", ""))
         return [body]
 
-    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    def _thread(self, environ: dict[str, Any]) -> Answer | None:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
         if not if_none_match and memo is None:
             return None
-        params = self._parameters(environ.get("QUERY_STRING", ""))
+        params = self._thread_parameters(environ.get("QUERY_STRING", ""))
         if params is None:
             return None
         head = reading.thread_head(params["site"], params["uri"], self._get_engine())
         environ[HEAD_KEY] = head  # on a miss the view goes on from this row, not a second query
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
-        secure = environ.get("wsgi.url_scheme") in ("https", "wss")
-        headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Origin"),
-                   *cors_headers(environ.get("HTTP_ORIGIN"), head.allowed_origins)]
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return "304 NOT MODIFIED", headers + security_headers(ROUTE, None, secure), b""
+            return _answer(environ, THREAD_ROUTE, etag, head.allowed_origins, None)
         answer = memo.get(etag) if memo is not None else None
         if answer is None:
             return None
-        return ("200 OK",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(answer))),
-                 *headers, *security_headers(ROUTE, "application/json", secure)],
-                answer)
+        return _answer(environ, THREAD_ROUTE, etag, head.allowed_origins, answer)
 
-    def _parameters(self, query: str) -> dict[str, str] | None:
+    def _thread_parameters(self, query: str) -> dict[str, str] | None:
         """The read's parameters as written, with defaults; None when Flask should judge them."""
         found: dict[str, str] = {}
-        # Exactly how werkzeug reads request.args.
-        for key, value in parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True,
-                                    errors="werkzeug.url_quote"):
-            if key in PARAMETERS:
+        for key, value in _query_pairs(query):
+            if key in THREAD_PARAMETERS:
                 if key in found:
                     return None
                 found[key] = value
         if "uri" not in found:
             return None
-        params = {**self.defaults, **found}
-        if not (SITE_KEY.match(params["site"]) and len(params["uri"]) <= 1000
-                and URI_PATH.match(params["uri"]) and params["sort"] in SORTS
-                and LIMIT.match(params["limit"]) and int(params["limit"]) <= 100
+        params = {**self.thread_defaults, **found}
+        if not (SITE_KEY.match(params["site"]) and uri_problem(params["uri"]) is None
+                and params["sort"] in SORTS and LIMIT.match(params["limit"])
+                and int(params["limit"]) <= 100
                 and (not params["after"] or CURSOR.match(params["after"]))):
             return None
         return params
+
+    def _counts(self, environ: dict[str, Any]) -> Answer | None:
+        site: str | None = None
+        uris: list[str] = []
+        for key, value in _query_pairs(environ.get("QUERY_STRING", "")):
+            if key == "uri":
+                uris.append(value)
+            elif key == "site":
+                if site is not None:
+                    return None
+                site = value
+        site = self.default_site if site is None else site
+        # Exactly what CountsQuery checks; a request it would refuse goes to Flask for the 400.
+        if (not SITE_KEY.match(site) or not 1 <= len(uris) <= self.max_uris
+                or any(uri_problem(uri) is not None for uri in uris)):
+            return None
+        origins, found = reading.counts(site, list(dict.fromkeys(uris)), self._get_engine())
+        body = {"counts": found}
+        etag = body_etag(body)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and parse_etags(if_none_match).contains_weak(etag):
+            return _answer(environ, COUNTS_ROUTE, etag, origins, None)
+        return _answer(environ, COUNTS_ROUTE, etag, origins, encode(body))
 
     def _get_engine(self) -> Engine:
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
         return self._engine
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """The query string's pairs, decoded exactly as werkzeug decodes request.args."""
+    return parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True,
+                     errors="werkzeug.url_quote")
+
+
+def _validators(field: Any) -> list[Any]:
+    validate = field.validate
+    return list(validate) if isinstance(validate, list | tuple) else [validate]
+
+
+def _answer(environ: dict[str, Any], route: str, etag: str, origins: list[str],
+            body: bytes | None) -> Answer:
+    """A public read's 200 (`body`) or 304 (None) with the headers Flask's hooks would add."""
+    secure = environ.get("wsgi.url_scheme") in ("https", "wss")
+    headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Origin"),
+               *cors_headers(environ.get("HTTP_ORIGIN"), origins)]
+    if body is None:
+        return "304 NOT MODIFIED", headers + security_headers(route, None, secure), b""
+    return ("200 OK",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+             *headers, *security_headers(route, "application/json", secure)],
+            body)
 
 
 def thread_head_of_request(site_key: str, uri: str) -> reading.ThreadHead:
