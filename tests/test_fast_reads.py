@@ -219,3 +219,17 @@ def test_a_hundred_paths_are_answered_in_the_lane(client, post, flask_calls):
     assert response.json["counts"][URI] == 3
     assert len(response.json["counts"]) == 100
     assert flask_calls == []
+
+
+def test_a_thread_made_again_at_the_same_path_gets_its_own_etag(app, client, post):
+    from tests.conftest import sql
+
+    post(text="From the first life of this thread")
+    first = client.get(READ)
+    client.get(READ)  # memoized
+    sql(app, "DELETE FROM comments")
+    sql(app, "DELETE FROM threads")  # SQLite may give the new thread the same id, at version 1
+    post(text="From its second life")
+    again = client.get(READ, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert b"second life" in again.data and b"first life" not in again.data

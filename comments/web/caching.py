@@ -31,8 +31,11 @@ def thread_etag(head: ThreadHead, sort: str, limit: str, after: str) -> str:
     # Closed is computed, not stored: a thread also closes when it grows older than the site
     # allows, with no write to bump its version. The base URL is in every Thread's `url`; the
     # settings shape what the embed shows.
-    basis = [head.site_key, head.base_url, head.thread_id, head.version, head.is_closed(),
-             head.settings, head.uri, sort, limit, after]
+    # The thread's creation time tells a thread from one made again at the same path after
+    # the first was deleted (SQLite reuses row ids): both would start at version 1.
+    created = head.created_at.isoformat() if head.created_at else None
+    basis = [head.site_key, head.base_url, head.thread_id, created, head.version,
+             head.is_closed(), head.settings, head.uri, sort, limit, after]
     return hashlib.blake2b(orjson.dumps(basis, option=orjson.OPT_SORT_KEYS),
                            digest_size=12).hexdigest()
 
