@@ -7,6 +7,8 @@ service run so that both see the same load on a shared machine):
   - 304 revalidations with If-None-Match, as % of the ceiling (goal >= 80%)
   - the time to fetch the whole 1,000-comment thread, every page (goal <= 50 ms)
   - post latency (median and p95 over all seeded posts)
+  - the same reads with every answer built through Flask (memo and fast lane off): what a
+    thread costs the first time after each change
 Prints a table and writes JSON to bench/results/.
 Usage: bench/run [--seconds 10] [--backends sqlite,postgresql]
 """
@@ -119,6 +121,14 @@ def measure_backend(backend: str, seconds: int, folder: Path, ceiling_url: str) 
         ms, pages, seen = whole_thread_ms(server.url, THOUSAND)
         assert seen == 1000, seen
         result["whole_thread"] = {"ms_median": ms, "pages": pages, "comments": seen}
+    # The same reads with every answer built through Flask: no memo, no fast lane. What a
+    # thread costs the first time after each change (and what it cost before both existed).
+    cold = {**env, "COMMENTS_READ_MEMO_MB": "0", "COMMENTS_FAST_READS": "false"}
+    with Gunicorn("comments:create_app()", cold, probe="/healthz") as server:
+        result["cold_read_ceiling"], result["cold_read"] = paired(
+            ceiling_url, server.url + read_path, seconds)
+        ms, pages, seen = whole_thread_ms(server.url, THOUSAND)
+        result["cold_whole_thread"] = {"ms_median": ms, "pages": pages, "comments": seen}
     if backend == "postgresql":
         drop_postgres("comments_bench_run")
     return result
@@ -141,7 +151,7 @@ def main() -> None:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
             print(f"[{backend}] seeding and measuring ...", flush=True)
             figures = measure_backend(backend, args.seconds, Path(tmp), roof.url + "/")
-            for key in ("read", "revalidate"):
+            for key in ("read", "revalidate", "cold_read"):
                 figures[f"{key}_pct"] = round(
                     100 * figures[key]["requests_per_second"]
                     / figures[f"{key}_ceiling"]["requests_per_second"], 1)
@@ -172,11 +182,18 @@ def print_table(report: dict[str, Any]) -> None:
         ("whole 1,000-comment thread ms",
          [f"{b['whole_thread']['ms_median']} ({b['whole_thread']['pages']} pages)"
           for b in backends.values()], "<= 50 ms"),
+        ("built every time (no memo, no lane)", ["" for _ in backends.values()], ""),
+        ("  100-comment thread, % of ceiling",
+         [f"{b['cold_read']['requests_per_second']:.0f} = {b['cold_read_pct']}%"
+          for b in backends.values()], ""),
+        ("  whole 1,000-comment thread ms",
+         [f"{b['cold_whole_thread']['ms_median']}" for b in backends.values()], ""),
         ("post latency median / p95 ms",
          [f"{b['post_ms_median']} / {b['post_ms_p95']}" for b in backends.values()], ""),
         ("errors (non-2xx/3xx, socket)",
-         [str(b["read"]["non_2xx"] + b["read"]["errors"] + b["revalidate"]["non_2xx"]
-              + b["revalidate"]["errors"]) for b in backends.values()], "0"),
+         [str(sum(b[key]["non_2xx"] + b[key]["errors"]
+                  for key in ("read", "revalidate", "cold_read"))) for b in backends.values()],
+         "0"),
     ]
     width = 34
     print("\n" + "".ljust(width) + "".join(n.rjust(22) for n in names) + "   goal")
