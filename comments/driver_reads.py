@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 from comments.extensions import db
 
@@ -37,10 +37,11 @@ class Prepared:
     keys: tuple[str, ...]
 
 
-_prepared: dict[tuple[int, str], tuple[Select[Any], Prepared]] = {}
+Statement = Select[Any] | CompoundSelect
+_prepared: dict[tuple[int, str], tuple[Statement, Prepared]] = {}
 
 
-def prepare(statement: Select[Any], dialect: Dialect) -> Prepared:
+def prepare(statement: Statement, dialect: Dialect) -> Prepared:
     """Compile `statement` for `dialect` once; later calls get the same object back."""
     key = (id(statement), dialect.name)
     found = _prepared.get(key)
@@ -71,7 +72,7 @@ def prepare(statement: Select[Any], dialect: Dialect) -> Prepared:
     return prepared
 
 
-def fetch_all(statement: Select[Any], params: dict[str, Any],
+def fetch_all(statement: Statement, params: dict[str, Any],
               engine: Engine | None = None) -> list[tuple[Any, ...]]:
     """Every row of one read-only statement, typed like a Core result (plain tuples).
 
@@ -95,7 +96,7 @@ def fetch_all(statement: Select[Any], params: dict[str, Any],
             for row in rows]
 
 
-def fetch_one(statement: Select[Any], params: dict[str, Any],
+def fetch_one(statement: Statement, params: dict[str, Any],
               engine: Engine | None = None) -> tuple[Any, ...] | None:
     """The first row of one read-only statement, or None."""
     rows = fetch_all(statement, params, engine)

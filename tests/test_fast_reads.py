@@ -1,4 +1,4 @@
-"""The fast lane of thread reads (comments/web/fast_reads.py): the same answers as Flask, cheaper."""
+"""The fast lane of public reads (comments/web/fast_reads.py): the same answers as Flask, cheaper."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 URI = "/2019/02/08/summit/"
 READ = f"/api/v1/comments?uri={URI}"
@@ -233,3 +235,18 @@ def test_a_thread_made_again_at_the_same_path_gets_its_own_etag(app, client, pos
     again = client.get(READ, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
     assert b"second life" in again.data and b"first life" not in again.data
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab=&+%2F41zé;/ \x7f", max_size=30))
+def test_the_lane_decodes_a_query_exactly_as_werkzeug_does(text):
+    from urllib.parse import parse_qsl
+
+    from werkzeug import urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler
+
+    from comments.web.fast_reads import _query_pairs
+
+    raw = text.encode().decode("latin-1")  # what a WSGI server hands over
+    expected = parse_qsl(raw.encode("latin-1").decode(), keep_blank_values=True,
+                         errors="werkzeug.url_quote")
+    assert _query_pairs(raw) == expected

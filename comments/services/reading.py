@@ -15,7 +15,20 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, any_, bindparam, cast, exists, func, or_, select
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import aliased
@@ -288,7 +301,8 @@ def _prune(root: Node) -> None:
 
 @cache
 def _counts_statement(dialect: str) -> Any:
-    """The site's CORS origins with the counts of those of `uris` that have a thread.
+    """The site's CORS origins (a row with no uri) and the counts of those of `uris` that
+    have a thread (a row each, with no origins: they are parsed once, not once a row).
 
     The paths are bound as one array (PostgreSQL) or one JSON list (SQLite), so a single
     statement serves any number of them.
@@ -298,11 +312,13 @@ def _counts_statement(dialect: str) -> Any:
     else:
         paths = func.json_each(bindparam("uris", type_=String)).table_valued("value")
         wanted = Thread.uri.in_(select(paths.c.value))
-    return (
-        select(Site.allowed_origins, Thread.uri, Thread.count)
-        .select_from(Site)
-        .outerjoin(Thread, and_(Thread.site_id == Site.id, wanted))
-        .where(Site.key == bindparam("site"))
+    site = bindparam("site", type_=String)
+    return union_all(
+        select(Site.allowed_origins, null().label("uri"), null().label("count"))
+        .where(Site.key == site),
+        select(null(), Thread.uri, Thread.count)
+        .join(Site, Site.id == Thread.site_id)
+        .where(Site.key == site, wanted),
     )
 
 
@@ -315,7 +331,8 @@ def counts(site_key: str, uris: list[str],
     bound: Any = uris if dialect == "postgresql" else json.dumps(uris)
     rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound},
                                   engine)
-    if not rows:
+    origins = [row[0] for row in rows if row[1] is None]
+    if not origins:
         raise SiteNotFound()
     found = {uri: count for _origins, uri, count in rows if uri is not None}
-    return rows[0][0], {uri: int(found.get(uri, 0)) for uri in uris}
+    return origins[0], {uri: int(found.get(uri, 0)) for uri in uris}

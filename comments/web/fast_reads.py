@@ -27,7 +27,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from flask import Flask, request
 from sqlalchemy.engine import Engine
@@ -170,9 +170,22 @@ class FastReads:
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
-    """The query string's pairs, decoded exactly as werkzeug decodes request.args."""
-    return parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True,
-                     errors="werkzeug.url_quote")
+    """The query string's pairs, decoded exactly as werkzeug decodes request.args.
+
+    That is urllib's parse_qsl(keep_blank_values=True, errors="werkzeug.url_quote"), spelt
+    out: counts carry a hundred pairs, and most of them need no decoding at all.
+    """
+    pairs = []
+    for part in query.encode("latin-1").decode().split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "+" in name or "%" in name:
+            name = unquote(name.replace("+", " "), errors="werkzeug.url_quote")
+        if "+" in value or "%" in value:
+            value = unquote(value.replace("+", " "), errors="werkzeug.url_quote")
+        pairs.append((name, value))
+    return pairs
 
 
 def _validators(field: Any) -> list[Any]:
