@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Integer,
     String,
@@ -328,7 +329,7 @@ def counts(site_key: str, uris: list[str],
     (0 where none), in one query; SiteNotFound for an unknown site."""
     engine = engine if engine is not None else db.engine
     dialect = engine.dialect.name
-    bound: Any = uris if dialect == "postgresql" else json.dumps(uris)
+    bound: Any = uris if dialect == "postgresql" else orjson.dumps(uris).decode()
     rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound},
                                   engine)
     origins = [row[0] for row in rows if row[1] is None]
