@@ -68,35 +68,41 @@ def public_json(body: Any, etag: str) -> Response:
 
 
 class AnswerMemo:
-    """Encoded answers by ETag, bounded in bytes, the least recently used dropped first."""
+    """Encoded answers by ETag, bounded in bytes, the least recently used dropped first.
+
+    Keys carry their kind ("embed:...") when an answer other than the API's JSON is kept.
+    """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.size = 0
-        self._answers: OrderedDict[str, bytes] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()  # the development server and gthread serve in threads
 
-    def get(self, etag: str) -> bytes | None:
+    def get(self, etag: str) -> Any:
         """The answer kept for `etag`, if any."""
         with self._lock:
             found = self._answers.get(etag)
-            if found is not None:
-                self._answers.move_to_end(etag)
-            return found
+            if found is None:
+                return None
+            self._answers.move_to_end(etag)
+            return found[0]
 
-    def put(self, etag: str, answer: bytes) -> None:
-        """Keep `answer` under `etag` unless it alone would take over a quarter of the memo."""
-        if len(answer) * 4 > self.max_bytes:
+    def put(self, etag: str, answer: Any, size: int | None = None) -> None:
+        """Keep `answer` (bytes, or anything of about `size` bytes) under `etag`, unless it
+        alone would take over a quarter of the memo."""
+        size = len(answer) if size is None else size
+        if size * 4 > self.max_bytes:
             return
         with self._lock:
             old = self._answers.pop(etag, None)
             if old is not None:
-                self.size -= len(old)
-            self._answers[etag] = answer
-            self.size += len(answer)
+                self.size -= old[1]
+            self._answers[etag] = (answer, size)
+            self.size += size
             while self.size > self.max_bytes:
-                _, dropped = self._answers.popitem(last=False)
-                self.size -= len(dropped)
+                _, (_dropped, dropped_size) = self._answers.popitem(last=False)
+                self.size -= dropped_size
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+from markupsafe import Markup
 from marshmallow import ValidationError, fields, validate
 
 from comments.errors import SiteNotFound
@@ -13,6 +14,7 @@ from comments.models import Site
 from comments.schemas.comments import SORTS
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.services import reading, tokens
+from comments.web.caching import answer_memo, thread_etag
 from comments.web.embed_assets import asset_version
 from comments.web.languages import Translator, choose, script_strings
 from comments.web.present import thread_json
@@ -90,23 +92,20 @@ def thread_page() -> Response:
         return _problem(400, language, f"The embed was set up with bad parameters ({fields_wrong}).")
     language = choose(args["lang"], accept)
     try:
-        site, thread = reading.load_thread(args["site"], args["uri"])
+        head = reading.thread_head(args["site"], args["uri"])
     except SiteNotFound:
         return _problem(404, language, "There is no comments site with this key.")
+    site, thread = head.site(), head.thread()
     origin = args["origin"].rstrip("/")
     if origin and origin not in site.allowed_origins:
         return _problem(403, language, "This site does not allow its comments to be shown here.",
                         site)
     info = thread_json(site, args["uri"], thread)
     settings = site.settings
-    items: list[Any] = []
-    next_cursor = None
-    if thread is not None:
-        page = reading.thread_page(thread, args["sort"], args["limit"], None)
-        items = arrange(page.nodes, settings.max_depth)
-        next_cursor = page.next_cursor
     article_url = site.article_url(args["uri"])
     t = Translator(language)
+    w = {key: t(key) for key in COMMENT_WORDS}
+    listing, next_cursor, has_comments = _listing(head, args, language, t, w, article_url)
     config = {
         "site": site.key, "uri": args["uri"], "title": args["title"] or info["title"],
         "url": article_url, "lang": language, "origin": origin, "sort": args["sort"],
@@ -118,13 +117,42 @@ def thread_page() -> Response:
     }
     body = render_template(
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,
-        config=config, comments=[comment_view(item, article_url) for item in items],
+        config=config, listing=listing, has_comments=has_comments,
         view=comment_view, article_url=article_url, next_cursor=next_cursor,
         form_token=form_token(), sort=args["sort"], sorts=SORTS, asset_url=asset_url,
-        settings=settings, title=config["title"], blank_avatar=avatar_svg(""),
-        w={key: t(key) for key in COMMENT_WORDS},
+        settings=settings, title=config["title"], blank_avatar=avatar_svg(""), w=w,
     )
     return _page(body, 200, site)
+
+
+def _listing(head: reading.ThreadHead, args: dict[str, Any], language: str, t: Translator,
+             w: dict[str, str], article_url: str) -> tuple[Markup, str | None, bool]:
+    """The first page's comments as HTML, its next cursor and whether it has any.
+
+    Drawing a hundred comments costs several milliseconds, on every page view; between two
+    changes of the thread every reader in one language gets the same list, so it is kept
+    under the thread's ETag (which covers the site's settings and base URL) and the language.
+    """
+    key = f"embed:{language}:" + thread_etag(head, args["sort"], str(args["limit"]), "")
+    memo = answer_memo()
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None:
+        return cast(tuple[Markup, str | None, bool], kept)
+    thread = head.thread()
+    items: list[Any] = []
+    next_cursor = None
+    if thread is not None:
+        page = reading.thread_page(thread, args["sort"], args["limit"], None)
+        items = arrange(page.nodes, head.site().settings.max_depth)
+        next_cursor = page.next_cursor
+    # The output of an autoescaping template: already escaped, so Markup only marks it so.
+    listing = Markup(render_template(  # noqa: S704
+        "embed/_list.html", comments=[comment_view(item, article_url) for item in items],
+        t=t, w=w, view=comment_view, article_url=article_url, blank_avatar=avatar_svg(""),
+    ))
+    if memo is not None:
+        memo.put(key, (listing, next_cursor, bool(items)), len(listing))
+    return listing, next_cursor, bool(items)
 
 
 def form_token() -> str:
