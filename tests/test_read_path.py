@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import sql
 from tests.moderation_support import admin, make_site, set_policy, sign_in  # noqa: F401 - fixtures
@@ -426,3 +428,27 @@ def test_a_moderator_still_signs_in_and_keeps_the_session(client, admin):
     assert queue.status_code == 200
     assert client.get(f"/api/v1/comments?uri={URI}").status_code == 200
     assert client.get("/moderate/").status_code == 200  # the session survives a public read
+
+
+# 8. SQLite timestamps parsed with fromisoformat: the same values as SQLAlchemy's own parser.
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+       st.sampled_from(["full", "seconds", "millis", "date"]))
+def test_sqlite_timestamps_read_back_exactly_as_sqlalchemy_reads_them(moment, shape):
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    from comments.models.types import UTCDateTime
+
+    dialect = sqlite.dialect()
+    stored = {"full": moment.isoformat(" ", timespec="microseconds"),
+              "seconds": moment.isoformat(" ", timespec="seconds"),
+              "millis": moment.isoformat(" ", timespec="milliseconds"),
+              "date": moment.date().isoformat()}[shape]
+    ours = UTCDateTime().result_processor(dialect, None)
+    theirs = DateTime().dialect_impl(dialect).result_processor(dialect, None)
+    expected = theirs(stored).replace(tzinfo=UTC)
+    assert ours(stored) == expected
+    assert ours(None) is None

@@ -36,5 +36,24 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """On SQLite, text to datetime with fromisoformat (C, several times faster than the
+        regular expression SQLAlchemy uses, and a read parses two per comment); anything it
+        does not take goes the usual way."""
+        usual = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or usual is None:
+            return usual
+
+        def process(value: Any) -> datetime | None:
+            if isinstance(value, str):
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    return usual(value)
+                return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            return usual(value)
+
+        return process
+
 
 JSONType: Any = JSON
