@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import sql
+from tests.conftest import backends, sql
 from tests.moderation_support import admin, make_site, set_policy, sign_in  # noqa: F401 - fixtures
 
 URI = "/2019/02/08/summit/"
@@ -137,10 +137,11 @@ def _terminate_server_connections(database_url: str) -> int:
     return len(pids)
 
 
+# PostgreSQL only: SQLite has no server whose connections could be dropped.
+@pytest.mark.parametrize("database_url", [b for b in backends() if b == "postgresql"],
+                         indirect=True)
 def test_a_dropped_connection_is_retried_by_reads_and_never_a_500_on_writes(
-        app, client, post, backend, database_url):
-    if backend != "postgresql":
-        pytest.skip("terminating server connections needs PostgreSQL (SQLite has no server)")
+        app, client, post, database_url):
     assert post(text="before").status_code == 201
     assert _read(client).status_code == 200  # the pool now holds connections
 
