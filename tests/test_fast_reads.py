@@ -250,3 +250,12 @@ def test_the_lane_decodes_a_query_exactly_as_werkzeug_does(text):
     expected = parse_qsl(raw.encode("latin-1").decode(), keep_blank_values=True,
                          errors="werkzeug.url_quote")
     assert _query_pairs(raw) == expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet="/a\\\n\r\x00\x7fé:?# %", max_size=6)
+                | st.builds(lambda n: "/" + "x" * n, st.integers(997, 1001)), min_size=1, max_size=4))
+def test_counts_check_their_paths_exactly_as_the_schema_does(uris):
+    from comments.schemas.common import all_uris_valid, uri_problem
+
+    assert all_uris_valid(uris) == all(uri_problem(uri) is None for uri in uris)

@@ -38,7 +38,7 @@ from werkzeug.http import parse_etags
 from comments.errors import SiteNotFound
 from comments.extensions import db
 from comments.schemas.comments import SORTS, CountsQuery, ThreadQuery
-from comments.schemas.common import SITE_KEY, uri_problem
+from comments.schemas.common import SITE_KEY, all_uris_valid, uri_problem
 from comments.services import reading
 from comments.web.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
 from comments.web.headers import cors_headers, security_headers
@@ -152,7 +152,7 @@ class FastReads:
         site = self.default_site if site is None else site
         # Exactly what CountsQuery checks; a request it would refuse goes to Flask for the 400.
         if (not SITE_KEY.match(site) or not 1 <= len(uris) <= self.max_uris
-                or any(uri_problem(uri) is not None for uri in uris)):
+                or not all_uris_valid(uris)):
             return None
         origins, found = reading.counts(site, list(dict.fromkeys(uris)), self._get_engine())
         body = {"counts": found}
