@@ -259,3 +259,35 @@ def test_counts_check_their_paths_exactly_as_the_schema_does(uris):
     from comments.schemas.common import all_uris_valid, uri_problem
 
     assert all_uris_valid(uris) == all(uri_problem(uri) is None for uri in uris)
+
+
+HOSTILE = [
+    "uri=%FF%FE", "uri=/a/%FF", "uri=/a/&limit=1e3", "uri=/a/&limit=-1", "uri=/a/&limit=%00",
+    "uri=/a/&sort=%00", "uri=/a/&after=%FF", "site=%00&uri=/a/", "uri=" + "/x" * 3000,
+    "uri=/a/&&&&", "uri", "=&=&uri=/a/", "uri=/a/;sort=top", "uri=%2Fa%2F",
+]
+
+
+@pytest.mark.parametrize("route", ["/api/v1/comments", "/api/v1/counts"])
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_get_a_500_from_either_path(client, post, route, query):
+    _seed(post)
+    client.get(READ)  # something in the memo
+    for headers in ({}, {"If-None-Match": "*"}, {"If-None-Match": 'W/"x", "y"'}):
+        response = client.get(f"{route}?{query}", headers=headers)
+        assert response.status_code < 500, (query, response.status_code, response.data[:200])
+
+
+def test_raw_bytes_in_the_query_string_are_a_400_never_a_500(app, post):
+    _seed(post)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/counts",
+               "QUERY_STRING": "uri=/caf\xc3\xa9/&uri=/\xff\xfe/", "SERVER_NAME": "localhost",
+               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "REMOTE_ADDR": "127.0.0.1"}
+    from werkzeug.test import run_wsgi_app
+
+    body, status, _headers = run_wsgi_app(app, environ)
+    assert status.startswith("400"), status
+    assert b"not valid UTF-8" in b"".join(body)
+    environ["PATH_INFO"] = "/embed/thread"
+    _body, status, _headers = run_wsgi_app(app, environ)
+    assert status.startswith("400"), status

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(OperationalError, _database_error)
     app.register_error_handler(DBAPIError, _database_error)
+    app.before_request(_refuse_undecodable_queries)
     app.before_request(_require_json_writes)
 
 
@@ -66,6 +67,18 @@ def accepts_empty_body(view: F) -> F:
     """Mark an API write that needs no body (an action), so an empty POST is not a 415."""
     view.accepts_empty_body = True  # type: ignore[attr-defined]
     return view
+
+
+def _refuse_undecodable_queries() -> Response | None:
+    """A query string that is not UTF-8 (raw bytes a browser would have percent-encoded) is a
+    400: werkzeug would raise while reading request.args, and that must not be a 500."""
+    if request.query_string.isascii():
+        return None
+    try:
+        request.query_string.decode()
+    except UnicodeDecodeError:
+        return _json_error(400, "bad_parameters", "The query string is not valid UTF-8.")
+    return None
 
 
 def _require_json_writes() -> Response | None:

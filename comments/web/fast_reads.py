@@ -87,8 +87,8 @@ class FastReads:
         started = time.perf_counter()
         try:
             answer = answerer(environ)
-        except (SiteNotFound, DBAPIError):
-            answer = None  # Flask answers 404, or 503 for a database in trouble
+        except (SiteNotFound, DBAPIError, UnicodeDecodeError):
+            answer = None  # Flask answers 404, 503 for a database in trouble, 400 for bad bytes
         except Exception:
             log.exception("fast read failed; Flask answers instead")
             answer = None
