@@ -128,19 +128,23 @@ def cluster(request: pytest.FixtureRequest,
 
 
 def test_rate_limits_hold_across_processes(cluster):
-    # The default site allows 5 posts a minute per client. The twelve posts go at once, each on
-    # its own connection, so several of the four workers take some (one after another, the
-    # kernel may hand them all to the same worker).
+    # The default site allows 5 posts a minute per client. Twelve posts go at once, each on its
+    # own connection, so several of the four workers take some. A fast worker may still take a
+    # whole wave (429s are quick), so waves go on until at least two workers have answered.
     def attempt(n: int) -> Any:
         return _call(cluster.port, "POST", "/api/v1/comments",
                      {"uri": "/limits/", "text": f"Attempt number {n}, all different."})
 
+    answers: list[Any] = []
     with ThreadPoolExecutor(max_workers=12) as pool:
-        answers = list(pool.map(attempt, range(12)))
+        for wave in range(8):
+            answers += pool.map(attempt, range(wave * 12, wave * 12 + 12))
+            if cluster.processes_that_served() >= 2:
+                break
 
     statuses = [status for status, _, _ in answers]
     assert statuses.count(201) == 5, statuses
-    assert statuses.count(429) == 7, statuses
+    assert statuses.count(429) == len(statuses) - 5, statuses
     assert all(headers.get("retry-after") for status, headers, _ in answers if status == 429)
     assert cluster.processes_that_served() >= 2
 
