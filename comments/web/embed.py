@@ -10,7 +10,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError, fields, validate
 
 from comments.errors import SiteNotFound
-from comments.models import Site
+from comments.models import Site, Thread
 from comments.schemas.comments import SORTS
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.services import reading, tokens
@@ -105,7 +105,8 @@ def thread_page() -> Response:
     article_url = site.article_url(args["uri"])
     t = Translator(language)
     w = {key: t(key) for key in COMMENT_WORDS}
-    listing, next_cursor, has_comments = _listing(head, args, language, t, w, article_url)
+    listing, next_cursor, has_comments = _listing(head, thread, settings.max_depth, args,
+                                                  language, t, w, article_url)
     config = {
         "site": site.key, "uri": args["uri"], "title": args["title"] or info["title"],
         "url": article_url, "lang": language, "origin": origin, "sort": args["sort"],
@@ -125,8 +126,9 @@ def thread_page() -> Response:
     return _page(body, 200, site)
 
 
-def _listing(head: reading.ThreadHead, args: dict[str, Any], language: str, t: Translator,
-             w: dict[str, str], article_url: str) -> tuple[Markup, str | None, bool]:
+def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
+             args: dict[str, Any], language: str, t: Translator, w: dict[str, str],
+             article_url: str) -> tuple[Markup, str | None, bool]:
     """The first page's comments as HTML, its next cursor and whether it has any.
 
     Drawing a hundred comments costs several milliseconds, on every page view; between two
@@ -138,12 +140,11 @@ def _listing(head: reading.ThreadHead, args: dict[str, Any], language: str, t: T
     kept = memo.get(key) if memo is not None else None
     if kept is not None:
         return cast(tuple[Markup, str | None, bool], kept)
-    thread = head.thread()
     items: list[Any] = []
     next_cursor = None
     if thread is not None:
         page = reading.thread_page(thread, args["sort"], args["limit"], None)
-        items = arrange(page.nodes, head.site().settings.max_depth)
+        items = arrange(page.nodes, max_depth)
         next_cursor = page.next_cursor
     # The output of an autoescaping template: already escaped, so Markup only marks it so.
     listing = Markup(render_template(  # noqa: S704
