@@ -36,8 +36,8 @@ def sizes() -> tuple[dict[str, int], int, int, int]:
     """Gzipped sizes as served: each file, the loader, the iframe with all languages, one page."""
     import json
 
-    from comments.web.embed_assets import asset_body
-    from comments.web.languages import LANGUAGES, script_strings
+    from comments.web.embed.assets import asset_body
+    from comments.web.embed.languages import LANGUAGES, script_strings
 
     script, styles = asset_body("thread.js"), asset_body("thread.css")
     files = {"embed.js": gz(asset_body("embed.js")), "thread.js": gz(script), "thread.css": gz(styles)}

@@ -92,7 +92,7 @@ def _generous_limits(url: str) -> None:
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     with app.app_context():
-        # Share links are limited like votes (web/shares.py).
+        # Share links are limited like votes (web/sharing/links.py).
         update_site("default", settings={"post_limit": "100000 per minute",
                                          "vote_limit": "100000 per minute"})
         db.session.remove()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.smtp import free_port  # noqa: E402
+from tests.support.smtp import free_port  # noqa: E402
 
 
 class SinkServer:
@@ -63,9 +63,9 @@ def build_app(backend: str, folder: Path, smtp_url: str):  # type: ignore[no-unt
 
 
 def delivery_rate(app, messages: int) -> float:  # type: ignore[no-untyped-def]
-    from comments.database import write_transaction
-    from comments.services.delivery import run_worker
-    from comments.services.outbox import queue_mail
+    from comments.database.engine import write_transaction
+    from comments.services.mail.outbox import queue_mail
+    from comments.services.mail.worker import run_worker
     from comments.services.sites import get_site
 
     context = {"thread_id": 1, "title": "A story", "article_url": "https://news.example/a/",

@@ -52,7 +52,7 @@ def main() -> None:
     n = options.rules
     rng = random.Random(42)
 
-    from comments.services.rules import compile_rules
+    from comments.services.moderation.rules import compile_rules
 
     rows = [("block_word", w) for w in words(n, rng)] + [("hold_word", w) for w in words(n, rng)]
     rows += [("ban_email", f"user{i}@example{i % 97}.com") for i in range(n)]
@@ -62,7 +62,7 @@ def main() -> None:
     print(f"{len(rows)} rules: {n} blocked words, {n} held words, {n} emails, {n} domains, "
           f"{n + n // 2} networks")
 
-    from comments.services.rules import _compile_rows
+    from comments.services.moderation.rules import _compile_rows
 
     def cold() -> Any:
         _compile_rows.cache_clear()
@@ -105,7 +105,7 @@ def bench_database(rows: list[tuple[str, str]]) -> None:
     from comments import create_app
     from comments.extensions import db
     from comments.models import Rule
-    from comments.services.rules import load_rules
+    from comments.services.moderation.rules import load_rules
     from comments.services.sites import create_site
 
     app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"})

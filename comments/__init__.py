@@ -20,7 +20,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance = os.environ.get("COMMENTS_INSTANCE_PATH") or str(Path.cwd() / "instance")
     app = Flask(__name__, instance_path=os.path.abspath(instance), instance_relative_config=True)
 
-    from comments import config, database
+    from comments import config
+    from comments.database import engine as database
     from comments.extensions import api, db, limiter, migrate
 
     config.load_config(app, test_config)
@@ -31,27 +32,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from comments import models  # noqa: F401 - register the tables on the metadata
-    from comments.web import (
-        caching,
-        comments,
-        cookie_session,
-        counts,
-        embed,
-        errors,
-        fast_reads,
-        feeds,
-        headers,
-        health,
-        mail_pages,
-        metrics,
-        moderate,
-        moderation_privacy,
-        privacy,
-        proxies,
-        requestlog,
-        share_mail,
-        shares,
-    )
+    from comments.fast_lane import caching
+    from comments.fast_lane import middleware as fast_reads
+    from comments.web import cookie_session, errors, headers, health, metrics, moderate, proxies, requestlog
+    from comments.web.discussion import comments, counts, feeds
+    from comments.web.embed import page as embed
+    from comments.web.mail import pages as mail_pages
+    from comments.web.privacy import moderation_api
+    from comments.web.privacy import pages as privacy
+    from comments.web.sharing import by_email, links
 
     # Request plumbing first: the fast lane inside the client address (proxies wraps it), then
     # logging, metrics, errors, headers.
@@ -67,9 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)
     api.register_blueprint(feeds.bp)
-    api.register_blueprint(shares.bp)
-    api.register_blueprint(share_mail.bp)
-    api.register_blueprint(moderation_privacy.bp)
+    api.register_blueprint(links.bp)
+    api.register_blueprint(by_email.bp)
+    api.register_blueprint(moderation_api.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)

@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "JSON_LOGS": False,
     # Encoded thread pages kept by each process, keyed by ETag (so never stale); 0 turns it off.
     "READ_MEMO_MB": 32,
-    # Answer revalidations and memoized thread pages before Flask (web/fast_reads.py).
+    # Answer revalidations and memoized thread pages before Flask (fast_lane/middleware.py).
     "FAST_READS": True,
     # /metrics: open to these networks (comma-separated CIDRs), or to `Bearer METRICS_TOKEN`.
     "METRICS_ALLOW": "127.0.0.0/8,::1/128",

@@ -48,7 +48,7 @@ class _Inspector(HTMLParser):
 
 def check(data: bytes) -> None:
     """Render `data` (as UTF-8 text) and raise UnsafeOutput if the HTML breaks the allow-list."""
-    from comments.services.rendering import render, sanitize
+    from comments.services.discussion.rendering import render, sanitize
 
     text = data.decode("utf-8", errors="replace").replace("\x00", "")
     html = render(text)
@@ -66,9 +66,9 @@ def main(argv: list[str]) -> None:
     """Hand `check` to libFuzzer through atheris, with the renderer's modules instrumented."""
     import atheris
 
-    with atheris.instrument_imports(include=["comments.services.rendering", "markdown_it",
+    with atheris.instrument_imports(include=["comments.services.discussion.rendering", "markdown_it",
                                              "mdurl", "linkify_it"]):
-        import comments.services.rendering  # noqa: F401 - instrumented for coverage
+        import comments.services.discussion.rendering  # noqa: F401 - instrumented for coverage
     atheris.Setup(argv, check)
     atheris.Fuzz()
 

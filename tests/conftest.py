@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-pytest_plugins = ["tests.live", "tests.smtp", "tests.embed_host"]
+pytest_plugins = ["tests.support.live", "tests.support.smtp", "tests.support.embed_host"]
 
 POSTGRES_ADMIN_URL = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET = "test-secret-key-not-for-production"
@@ -190,7 +190,7 @@ def count_queries(app: Flask) -> Iterator[Any]:
     """A context manager factory counting SQL statements of the app's engine.
 
     Counted at the driver (SQLite's trace callback, a psycopg cursor class), so that reads
-    running straight on the driver's cursor (comments/driver_reads.py) count like any other.
+    running straight on the driver's cursor (comments/fast_lane/driver_reads.py) count like any other.
     """
     from contextlib import contextmanager
 

@@ -16,9 +16,9 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker(once: bool) -> None:
     """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
-    from comments.services.delivery import run_worker
-    from comments.services.digests import send_due_digests
-    from comments.services.outbox_pruning import prune_finished_mail
+    from comments.services.mail.digests import send_due_digests
+    from comments.services.mail.outbox_pruning import prune_finished_mail
+    from comments.services.mail.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -42,7 +42,7 @@ def worker(once: bool) -> None:
 @with_appcontext
 def digest() -> None:
     """Queue the daily reply digests that are due (a worker then sends them)."""
-    from comments.services.digests import send_due_digests
+    from comments.services.mail.digests import send_due_digests
 
     click.echo(f"{send_due_digests()} digests queued")
 
@@ -57,8 +57,8 @@ def mail() -> None:
 @with_appcontext
 def list_mail(limit: int) -> None:
     """List the newest mail files."""
-    from comments.services.mailfiles import list_files
-    from comments.services.transport import mail_folder
+    from comments.services.mail.eml_files import list_files
+    from comments.services.mail.transport import mail_folder
 
     files = list_files(limit)
     if not files:
@@ -73,7 +73,7 @@ def list_mail(limit: int) -> None:
 def show_mail(name: str) -> None:
     """Print one mail file's headers and plain text."""
     from comments.errors import NotFound
-    from comments.services.mailfiles import body_text, read_file
+    from comments.services.mail.eml_files import body_text, read_file
 
     try:
         message = read_file(name)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from comments.errors import DomainError
 from comments.extensions import db
 from comments.models import Moderator
-from comments.services import moderators
+from comments.services.moderation import moderators
 
 
 def _fail(error: DomainError) -> None:

@@ -29,7 +29,7 @@ def privacy() -> None:
 @with_appcontext
 def export_command(email: str, site_key: str | None, output: TextIO) -> None:
     """Write everything kept about EMAIL as JSON; the request is recorded."""
-    from comments.services.privacy import export_for
+    from comments.services.privacy.requests import export_for
 
     try:
         data = export_for(email, site_key, actor="cli")
@@ -47,7 +47,7 @@ def export_command(email: str, site_key: str | None, output: TextIO) -> None:
 @with_appcontext
 def erase_command(email: str, site_key: str | None, erase_text: bool | None, yes: bool) -> None:
     """Erase EMAIL's name, address, website, hashes and subscriptions; the request is recorded."""
-    from comments.services.privacy import erase_for
+    from comments.services.privacy.requests import erase_for
 
     if not yes:
         click.confirm(f"Erase the data of {email}{' on ' + site_key if site_key else ''}?",
@@ -67,7 +67,7 @@ def erase_command(email: str, site_key: str | None, erase_text: bool | None, yes
 def prune(site_key: str | None, batch_size: int, dry_run: bool) -> None:
     """Forget old address hashes and remove old spam and rejected comments (per-site settings:
     retention_ip_days, retention_spam_days; 0 keeps forever)."""
-    from comments.services.retention import prune as run
+    from comments.services.privacy.retention import prune as run
 
     try:
         report = run(site_key, batch_size=batch_size, dry_run=dry_run)

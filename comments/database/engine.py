@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         # No ping before every checkout (a round trip on every request): a connection the
         # server dropped fails its statement, SQLAlchemy then recycles the whole pool and the
-        # request answers 503 with Retry-After (hot reads retry once: driver_reads.py).
+        # request answers 503 with Retry-After (hot reads retry once: fast_lane/driver_reads.py).
         # Connections are renewed hourly so that no firewall or proxy times them out idle.
         options.setdefault("pool_recycle", 3600)
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from flask import Flask, Response, current_app
 
-from comments.services.reading import ThreadHead
+from comments.services.discussion.reading import ThreadHead
 
 CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
 
@@ -26,7 +26,7 @@ def thread_etag(head: ThreadHead, sort: str, limit: str, after: str) -> str:
     """An ETag that changes whenever anything visible in this thread read changes.
 
     `limit` and `after` are as the request wrote them (no cursor: ""), so that a revalidation
-    can be matched before its parameters are parsed (see fast_reads.py).
+    can be matched before its parameters are parsed (see fast_lane/middleware.py).
     """
     # Closed is computed, not stored: a thread also closes when it grows older than the site
     # allows, with no write to bump its version. The base URL is in every Thread's `url`; the

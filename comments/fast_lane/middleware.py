@@ -37,10 +37,10 @@ from werkzeug.http import parse_etags
 
 from comments.errors import SiteNotFound
 from comments.extensions import db
+from comments.fast_lane.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
 from comments.schemas.comments import SORTS, CountsQuery, ThreadQuery
 from comments.schemas.common import SITE_KEY, all_uris_valid, uri_problem
-from comments.services import reading
-from comments.web.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
+from comments.services.discussion import reading
 from comments.web.headers import cors_headers, security_headers
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id

@@ -15,7 +15,7 @@ from comments.porting.records import (
     parse_time,
 )
 from comments.porting.xmlstream import UnreadableExport, attribute, child, child_text, iter_records
-from comments.services.rendering import sanitize
+from comments.services.discussion.rendering import sanitize
 
 
 def _wanted(path: list[str]) -> bool:

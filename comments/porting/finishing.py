@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from comments.database.sql import insert_ignoring_conflicts
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Subscription, Thread
 from comments.porting.records import parse_time
-from comments.services.identity import email_hash
-from comments.services.sql import insert_ignoring_conflicts
+from comments.services.hashing import email_hash
 
 BATCH = 500
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from comments.models import CommentStatus
 from comments.porting.records import SourceComment, SourceThread, UriMap, clean_email, clean_website
 from comments.porting.xmlstream import UnreadableExport
-from comments.services.rendering import render
+from comments.services.discussion.rendering import render
 
 # Isso's comment modes: 1 accepted, 2 waiting for moderation, 4 deleted (kept for its replies).
 MODES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}

@@ -17,7 +17,7 @@ from comments.porting.records import (
     parse_time,
 )
 from comments.porting.xmlstream import UnreadableExport
-from comments.services.rendering import sanitize
+from comments.services.discussion.rendering import sanitize
 
 FORMAT = "comments-export"
 STATUSES = set(CommentStatus)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import SiteNotFound
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site
@@ -21,9 +21,9 @@ from comments.porting.records import SourceComment, SourceSite, SourceThread
 from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.tree import link_replies
 from comments.services import audit
-from comments.services.identity import address_hash, avatar_seed, email_hash
+from comments.services.discussion.threads import ensure_thread, find_thread
+from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.sites import create_site, get_site
-from comments.services.threads import ensure_thread, find_thread
 
 BATCH = 500
 MAX_TEXT = 100_000  # the most any site may allow (see sites.apply_settings)

@@ -144,7 +144,7 @@ def html_like_wordpress(text: str) -> str:
     (tables, definition lists) goes first, so that its loose text is paragraphed like any other
     and a second pass over our own output (a WXR round trip) changes nothing.
     """
-    from comments.services.rendering import sanitize
+    from comments.services.discussion.rendering import sanitize
 
     text = HEADING.sub(r"<p><strong>\1</strong></p>", text.replace("\r\n", "\n"))
     return sanitize(html_with_paragraphs(sanitize(text)))

@@ -6,8 +6,8 @@ from marshmallow import fields, validate
 
 from comments.schemas.comments import CommentOut, ThreadOut
 from comments.schemas.common import BaseSchema, SiteKey, Uri
-from comments.services.moderation import ACTIONS, MAX_BULK
-from comments.services.queue import STATUSES
+from comments.services.moderation.actions import ACTIONS, MAX_BULK
+from comments.services.moderation.queue import STATUSES
 
 
 class ModerationQuery(BaseSchema):

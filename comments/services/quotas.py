@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from comments.database.sql import insert_ignoring_conflicts
 from comments.extensions import db
 from comments.models import QuotaClaim
 from comments.models.types import utcnow
-from comments.services.sql import insert_ignoring_conflicts
 
 
 def day_window(now: datetime | None = None) -> tuple[datetime, datetime]:

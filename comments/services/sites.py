@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import Invalid, SiteNotFound
 from comments.extensions import db
 from comments.models import Site

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from comments.database import is_lock_timeout
+from comments.database.engine import is_lock_timeout
 from comments.errors import DomainError
 from comments.extensions import db
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments.services.rendering import render, sanitize
+from comments.services.discussion.rendering import render, sanitize
 
 ALLOWED_TAGS = {"a", "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote",
                 "ul", "ol", "li", "hr"}

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.embed_host import allow_host
-from tests.live import ARTIFACTS
+from tests.support.embed_host import allow_host
+from tests.support.live import ARTIFACTS
 
 ARTICLE = "/2026/11/28/night-ferry-returns/"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.embed_host import allow_host, open_article
+from tests.support.embed_host import allow_host, open_article
 
 
 @pytest.fixture

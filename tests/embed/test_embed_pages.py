@@ -134,7 +134,7 @@ def test_counts_are_plural_in_each_language(client, post):
 
 
 def test_every_language_has_every_string():
-    from comments.web.languages import LANGUAGES, strings
+    from comments.web.embed.languages import LANGUAGES, strings
 
     english = strings("en")
     for language in LANGUAGES:
@@ -224,7 +224,7 @@ def test_the_loader_and_assets_are_served_with_cache_headers(client):
 
 
 def test_avatars_are_drawn_from_the_opaque_seed_the_same_way_as_the_script():
-    from comments.web.thread_view import avatar
+    from comments.web.embed.thread_view import avatar
 
     drawn = avatar("a3f0c2d9e81b7c44")
     assert drawn["hue"] == int("e81", 16) % 360
@@ -235,7 +235,7 @@ def test_avatars_are_drawn_from_the_opaque_seed_the_same_way_as_the_script():
 
 def test_the_script_finds_every_string_it_writes_in_the_page():
     from comments import package_resource
-    from comments.web.languages import SCRIPT_STRINGS
+    from comments.web.embed.languages import SCRIPT_STRINGS
 
     source = (package_resource("embed") / "thread.js").read_text()
     used = set(re.findall(r'\bt\("(\w+)"', source)) | set(re.findall(r'"(err_\w+)"', source))
@@ -244,7 +244,7 @@ def test_the_script_finds_every_string_it_writes_in_the_page():
 
 @pytest.mark.parametrize("name", ["embed.js", "thread.js"])
 def test_the_scripts_are_served_minified(name):
-    from comments.web.embed_assets import asset_path, minify_script
+    from comments.web.embed.assets import asset_path, minify_script
 
     source = asset_path(name).read_text()
     served = minify_script(source)

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import sql
-from tests.embed_host import allow_host, open_article, script_tag
+from tests.support.embed_host import allow_host, open_article, script_tag
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The fast lane of public reads (comments/web/fast_reads.py): the same answers as Flask, cheaper."""
+"""The fast lane of public reads (comments/fast_lane/middleware.py): the same answers as Flask, cheaper."""
 
 from __future__ import annotations
 
@@ -244,7 +244,7 @@ def test_the_lane_decodes_a_query_exactly_as_werkzeug_does(text):
 
     from werkzeug import urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler
 
-    from comments.web.fast_reads import _query_pairs
+    from comments.fast_lane.middleware import _query_pairs
 
     raw = text.encode().decode("latin-1")  # what a WSGI server hands over
     expected = parse_qsl(raw.encode("latin-1").decode(), keep_blank_values=True,

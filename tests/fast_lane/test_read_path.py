@@ -2,7 +2,7 @@
 
 Everything runs on real SQLite and PostgreSQL through the fixtures; nothing is mocked.
 """
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import backends, sql
-from tests.moderation_support import admin, make_site, set_policy, sign_in  # noqa: F401 - fixtures
+from tests.support.moderation import admin, make_site, set_policy, sign_in  # noqa: F401 - fixtures
 
 URI = "/2019/02/08/summit/"
 
@@ -56,8 +56,8 @@ def _assert_same_values_and_types(driver: list[tuple[Any, ...]], core: list[tupl
 
 
 def test_driver_reads_type_the_head_row_like_core(app, post, backend):
-    from comments import driver_reads
-    from comments.services import reading
+    from comments.fast_lane import driver_reads
+    from comments.services.discussion import reading
 
     post(text="one", title="Summit")
     post(text="two")
@@ -90,9 +90,9 @@ def test_driver_reads_type_the_head_row_like_core(app, post, backend):
 def test_driver_reads_of_counts_match_core(app, post, backend):
     import json
 
-    from comments import driver_reads
     from comments.extensions import db
-    from comments.services import reading
+    from comments.fast_lane import driver_reads
+    from comments.services.discussion import reading
 
     post(uri="/a/", text="x")
     post(uri="/a/", text="y")
@@ -170,7 +170,7 @@ def test_a_dropped_connection_is_retried_by_reads_and_never_a_500_on_writes(
 
 
 def _memo(app: Any) -> Any:
-    from comments.web import caching
+    from comments.fast_lane import caching
 
     with app.app_context():
         return caching.answer_memo()
@@ -203,7 +203,7 @@ def test_the_memo_answers_the_same_bytes_and_never_a_stale_page(app, client, pos
 
 
 def test_a_small_memo_evicts_by_size_and_reads_stay_right(app, client, post):
-    from comments.web import caching
+    from comments.fast_lane import caching
 
     app.config["READ_MEMO_MB"] = 4096 / (1024 * 1024)  # 4 KiB: a handful of small pages
     caching.init_app(app)
@@ -233,7 +233,7 @@ def test_a_small_memo_evicts_by_size_and_reads_stay_right(app, client, post):
 
 
 def test_answer_memo_get_put_lru_and_size():
-    from comments.web.caching import AnswerMemo
+    from comments.fast_lane.caching import AnswerMemo
 
     memo = AnswerMemo(100)
     assert memo.get("a") is None and len(memo) == 0 and memo.size == 0
@@ -259,7 +259,7 @@ def test_answer_memo_get_put_lru_and_size():
 
 
 def test_answer_memo_evicts_in_least_recently_used_order():
-    from comments.web.caching import AnswerMemo
+    from comments.fast_lane.caching import AnswerMemo
 
     memo = AnswerMemo(40)
     for key in "wxyz":
@@ -274,7 +274,7 @@ def test_answer_memo_evicts_in_least_recently_used_order():
 
 
 def test_reads_work_with_the_memo_turned_off(app, client, post):
-    from comments.web import caching
+    from comments.fast_lane import caching
 
     app.config["READ_MEMO_MB"] = 0
     caching.init_app(app)

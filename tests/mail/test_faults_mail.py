@@ -10,9 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import SECRET, sql
-from tests.mailing import outbox, queue, run_once
-from tests.smtp import Mailbox, free_port
-from tests.test_faults import private_redis  # noqa: F401 - a fixture this module reuses
+from tests.operations.test_faults import private_redis  # noqa: F401 - a fixture this module reuses
+from tests.support.mailing import outbox, queue, run_once
+from tests.support.smtp import Mailbox, free_port
 
 URI = "/2019/02/08/summit/"
 

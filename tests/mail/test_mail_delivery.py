@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from comments.services.composer import TEMPLATE_ROOT
+from comments.services.mail.compose import TEMPLATE_ROOT
 from tests.conftest import sql
-from tests.mailing import outbox, queue, run_once
-from tests.smtp import self_signed_certificate, start_server
+from tests.support.mailing import outbox, queue, run_once
+from tests.support.smtp import self_signed_certificate, start_server
 
 FAST = {"MAIL_RETRY_BASE_SECONDS": 0.2, "MAIL_RETRY_MAX_SECONDS": 0.4, "SMTP_TIMEOUT": 2}
 
@@ -130,7 +130,7 @@ def test_a_message_that_cannot_be_built_fails_without_sending(app, smtp_server):
 
 
 def test_backoff_doubles_with_jitter_and_is_capped(app):
-    from comments.services.delivery import retry_delay
+    from comments.services.mail.worker import retry_delay
 
     app.config.update(MAIL_RETRY_BASE_SECONDS=60, MAIL_RETRY_MAX_SECONDS=600)
     with app.app_context():

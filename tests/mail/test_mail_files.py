@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from tests.mailing import queue, run_once
+from tests.support.mailing import queue, run_once
 
 
 def test_without_smtp_mail_becomes_eml_files_in_the_instance_folder(app, runner, tmp_path):
-    from comments.services import mailfiles
+    from comments.services.mail import eml_files
 
     [message_id] = queue(app, recipient="friend@example.org")
     assert run_once(app).sent == 1
     folder = tmp_path / "instance" / "mail"
     [written] = list(folder.glob("*.eml"))
     with app.app_context():
-        [listed] = mailfiles.list_files()
-        mail = mailfiles.read_file(listed.name)
+        [listed] = eml_files.list_files()
+        mail = eml_files.read_file(listed.name)
     assert listed.name == written.name and listed.message_id == message_id
     assert listed.to == "friend@example.org" and listed.subject.startswith("An article from")
-    assert "thinks you would like" in mailfiles.body_text(mail)
+    assert "thinks you would like" in eml_files.body_text(mail)
     output = runner.invoke(args=["mail", "list"]).output
     assert written.name in output and "friend@example.org" in output
     shown = runner.invoke(args=["mail", "show", written.name]).output
@@ -38,13 +38,13 @@ def test_mail_file_names_are_checked_never_used_as_paths(app, runner):
     import pytest
 
     from comments.errors import NotFound
-    from comments.services import mailfiles
+    from comments.services.mail import eml_files
 
     with app.app_context():
         for name in ("../secret_key", "/etc/passwd", "0" * 24 + ".eml"):
             with pytest.raises(NotFound):
-                mailfiles.read_file(name)
-        assert mailfiles.list_files() == []
+                eml_files.read_file(name)
+        assert eml_files.list_files() == []
     result = runner.invoke(args=["mail", "show", "../secret_key"])
     assert result.exit_code != 0 and "No such mail file" in result.output
     assert "No mail files" in runner.invoke(args=["mail", "list"]).output
@@ -58,7 +58,7 @@ def test_finished_mail_is_forgotten_after_the_keep_period(app):
     from datetime import timedelta
 
     from comments.models.types import utcnow
-    from comments.services.outbox_pruning import prune_finished_mail
+    from comments.services.mail.outbox_pruning import prune_finished_mail
     from tests.conftest import sql
 
     queue(app, count=4)

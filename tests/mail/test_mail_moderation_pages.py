@@ -1,12 +1,12 @@
 """What moderators see of mail: the files a fresh install writes, and sharing on the dashboard."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import re
 
-from tests.mailing import queue, run_once
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.mailing import queue, run_once
+from tests.support.moderation import (  # noqa: F401 - fixtures
     admin,
     config,
     make_moderator,
@@ -55,7 +55,7 @@ def test_a_held_reply_approved_through_the_moderation_api_is_mailed_once(app, cl
                                                                           smtp_server):
     from comments.services.sites import update_site
     from tests.conftest import post_comment, sql
-    from tests.moderation_support import bearer, make_token
+    from tests.support.moderation import bearer, make_token
 
     app.config["SMTP_URL"] = smtp_server.url
     parent = post_comment(client, author="Ann", email="ann@example.com",

@@ -40,10 +40,10 @@ def subscribe(app, client, post, **fields):
 
 
 def change_status(app, comment_id, status):
-    from comments.database import write_transaction
+    from comments.database.engine import write_transaction
     from comments.extensions import db
     from comments.models import Comment, Site, Thread
-    from comments.services.status import change_status as change
+    from comments.services.discussion.status import change_status as change
 
     with app.app_context(), write_transaction():
         comment = db.session.get(Comment, comment_id)
@@ -116,7 +116,7 @@ def test_a_held_comment_asks_for_confirmation_only_once_approved(app, client, po
 
 def test_digest_readers_get_one_mail_a_day_with_their_replies(app, client, post):
     from comments.models.types import utcnow
-    from comments.services.digests import send_due_digests
+    from comments.services.mail.digests import send_due_digests
 
     parent = subscribe(app, client, post, notify_mode="digest")
     post(author="Bob", text="First reply", parent_id=parent)
@@ -134,7 +134,7 @@ def test_digest_readers_get_one_mail_a_day_with_their_replies(app, client, post)
 
 def test_one_click_unsubscribe_works_without_a_session(app, client, post, smtp_server):
     app.config["SMTP_URL"] = smtp_server.url
-    from tests.mailing import run_once
+    from tests.support.mailing import run_once
 
     parent = subscribe(app, client, post)
     post(author="Bob", parent_id=parent)
@@ -152,7 +152,7 @@ def test_one_click_unsubscribe_works_without_a_session(app, client, post, smtp_s
 
 def test_unsubscribe_page_offers_thread_or_everything_and_everything_suppresses(app, client,
                                                                                  post):
-    from comments.services.mail_links import unsubscribe_token
+    from comments.services.mail.subscription_links import unsubscribe_token
 
     subscribe(app, client, post)
     with app.test_request_context():
@@ -168,8 +168,8 @@ def test_unsubscribe_page_offers_thread_or_everything_and_everything_suppresses(
 
 
 def test_a_suppressed_address_gets_no_confirmation(app, client, post):
-    from comments.database import write_transaction
-    from comments.services.suppression import suppress
+    from comments.database.engine import write_transaction
+    from comments.services.mail.suppression import suppress
 
     with app.app_context(), write_transaction():
         suppress("ann@example.com", "bounced")
@@ -189,18 +189,18 @@ def test_confirmations_to_one_address_are_capped_per_day(app, client, post):
 ])
 def test_mail_is_written_in_the_readers_language_with_english_fallback(app, client, post,
                                                                        language, subject):
-    from comments.services import mailfiles
-    from tests.mailing import run_once
+    from comments.services.mail import eml_files
+    from tests.support.mailing import run_once
 
     post(author="Ann", email="ann@example.com", notify_replies=True, language=language)
     run_once(app)
     with app.app_context():
-        [listed] = mailfiles.list_files()
+        [listed] = eml_files.list_files()
     assert listed.subject == subject
 
 
 def test_reader_text_in_a_reply_never_reaches_a_header(app, client, post, smtp_server):
-    from tests.mailing import run_once
+    from tests.support.mailing import run_once
 
     app.config["SMTP_URL"] = smtp_server.url
     sql(app, "UPDATE sites SET name = :n", n="Times\r\nBcc: all@example.org")

@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import SECRET, sql
-from tests.mailing import outbox, queue, run_once
+from tests.support.mailing import outbox, queue, run_once
 
 COMMENTS = str(Path(sys.executable).parent / "comments")
 
@@ -54,7 +54,7 @@ def test_parallel_workers_never_send_a_message_twice(app, smtp_server):
     tallies = []
 
     def work(n: int) -> None:
-        from comments.services.delivery import run_worker
+        from comments.services.mail.worker import run_worker
 
         with app.app_context():
             tallies.append(run_worker(once=True, worker=f"worker-{n}"))
@@ -180,7 +180,7 @@ def test_the_outbox_under_random_faults_loses_nothing_and_sends_nothing_twice(ap
 
 def test_a_running_worker_rides_out_a_database_outage(app, smtp_server, backend, database_url):
     from comments.extensions import db
-    from comments.services.delivery import run_worker
+    from comments.services.mail.worker import run_worker
 
     app.config.update(MAIL_IDLE_SECONDS=0.05, DATABASE_BUSY_TIMEOUT_MS=50)
     with app.app_context():

@@ -1,11 +1,11 @@
 """No moderation page or action answers without the credentials it needs."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import re
 
-from tests.moderation_support import config, make_moderator, sign_in  # noqa: F401
+from tests.support.moderation import config, make_moderator, sign_in  # noqa: F401
 
 OPEN = {"/moderate/signin", "/moderate/static/<path:filename>", "/moderate/mail/<token>"}
 
@@ -34,7 +34,7 @@ def test_without_a_session_every_moderation_page_and_action_sends_to_sign_in(app
 
 
 def test_a_moderator_of_one_site_cannot_act_on_another(app, client, post):
-    from tests.moderation_support import csrf_token, make_site
+    from tests.support.moderation import csrf_token, make_site
 
     make_site(app, "other")
     make_moderator(app, "mine@example.com", sites=["other"])

@@ -1,10 +1,10 @@
 """The moderation JSON API of API.md: bearer tokens, listing, actions, bulk, threads."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 from tests.conftest import sql
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.moderation import (  # noqa: F401 - fixtures
     admin,
     admin_token,
     bearer,

@@ -1,12 +1,12 @@
 """The moderation UI in a real Chromium: sign in, approve from the keyboard, bulk-reject, hostile data."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import sql
-from tests.moderation_support import PASSWORD, admin, config, set_policy  # noqa: F401 - fixtures
+from tests.support.moderation import PASSWORD, admin, config, set_policy  # noqa: F401 - fixtures
 
 URI = "/2019/02/08/summit/"
 pytestmark = pytest.mark.browser

@@ -1,17 +1,17 @@
 """The dashboard's figures and its inline SVG charts; the CLI for moderators and tokens."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import sql
-from tests.moderation_support import config, set_policy  # noqa: F401 - fixtures
+from tests.support.moderation import config, set_policy  # noqa: F401 - fixtures
 
 
 def test_figures_count_per_day_and_age_the_queue(app, post):
     from comments.extensions import db
-    from comments.services import dashboard
+    from comments.services.moderation import dashboard
 
     post(text="today one")
     post(uri="/busy/", text="busy one")
@@ -41,7 +41,7 @@ def test_figures_count_per_day_and_age_the_queue(app, post):
 def test_charts_are_plain_svg_with_exact_titles():
     from datetime import date
 
-    from comments.web.charts import bar_chart
+    from comments.web.moderate.charts import bar_chart
 
     svg = str(bar_chart([date(2024, 1, 1), date(2024, 1, 2)], [3, 0], "Comments <b>"))
     assert svg.startswith("<svg") and svg.count("<rect") == 2

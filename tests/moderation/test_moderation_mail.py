@@ -1,5 +1,5 @@
 """Moderator mail: one outbox row per moderator of the site, and single-use confirmation links."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tests.conftest import sql
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.moderation import (  # noqa: F401 - fixtures
     config,
     csrf_token,
     make_moderator,
@@ -113,7 +113,7 @@ def test_tampered_or_foreign_links_are_refused(app, client, post):
 def test_the_mail_templates_escape_what_readers_typed(app):
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parent.parent / "comments" / "templates" / "mail"
+    folder = Path(__file__).resolve().parents[2] / "comments" / "templates" / "mail"
     env = Environment(loader=FileSystemLoader(str(folder)),
                       autoescape=select_autoescape(["html"]))
     context = {

@@ -1,5 +1,5 @@
 """Rules: blocked and held words with wildcards, bans by email, domain and address range."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from comments.services.rules import compile_rules, compile_words
+from comments.services.moderation.rules import compile_rules, compile_words
 from tests.conftest import sql
-from tests.moderation_support import add_rule
+from tests.support.moderation import add_rule
 
 URI = "/2019/02/08/summit/"
 
@@ -125,7 +125,7 @@ def test_an_expired_ban_no_longer_applies(app, post):
 
 
 def test_rules_of_another_site_do_not_apply(app, post):
-    from tests.moderation_support import make_site
+    from tests.support.moderation import make_site
 
     make_site(app, "other")
     add_rule(app, "ban_email", "ann@example.com", site="other")

@@ -1,5 +1,5 @@
 """A state machine over posting and moderating: nothing rejected or spam ever shows, counts stay exact."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 )
 
 from tests.conftest import sql
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.moderation import (  # noqa: F401 - fixtures
     add_rule,
     admin,
     config,
@@ -42,7 +42,7 @@ def make_machine(app, client, moderator_id: int) -> type[RuleBasedStateMachine]:
     from comments.errors import DomainError
     from comments.extensions import db
     from comments.models import Moderator
-    from comments.services import moderation
+    from comments.services.moderation import actions
 
     class Moderating(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -83,7 +83,7 @@ def make_machine(app, client, moderator_id: int) -> type[RuleBasedStateMachine]:
             comment_id = self.ids[pick % len(self.ids)]
             with app.app_context():
                 try:
-                    moderation.act(comment_id, action, db.session.get(Moderator, moderator_id))
+                    actions.act(comment_id, action, db.session.get(Moderator, moderator_id))
                 except DomainError as error:
                     assert error.code == "conflict", error.code
                 finally:
@@ -94,7 +94,7 @@ def make_machine(app, client, moderator_id: int) -> type[RuleBasedStateMachine]:
         def bulk(self, action: str, data: st.DataObject) -> None:
             chosen = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=4))
             with app.app_context():
-                result = moderation.bulk(chosen, action, db.session.get(Moderator, moderator_id))
+                result = actions.bulk(chosen, action, db.session.get(Moderator, moderator_id))
                 db.session.remove()
             assert set(result.done) | {int(k) for k in result.failed} == set(chosen)
             assert set(result.failed.values()) <= {"conflict"}

@@ -1,5 +1,5 @@
 """The moderation UI over HTTP: sign-in, CSRF, throttling, sessions that end, pages and actions."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import sql
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.moderation import (  # noqa: F401 - fixtures
     PASSWORD,
     admin,
     config,

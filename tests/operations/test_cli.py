@@ -80,7 +80,7 @@ def test_configuration_comes_from_comments_environment_variables(tmp_path, monke
 @pytest.mark.slow
 def test_a_built_wheel_migrates_from_any_directory(tmp_path):
     """`pip install .` then `comments db upgrade` elsewhere: migrations ship inside the package."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(root)],
                    check=True, timeout=300)

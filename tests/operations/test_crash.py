@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import sql
-from tests.live import free_port
+from tests.support.live import free_port
 
 CLIENTS = 40
 

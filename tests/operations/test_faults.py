@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from tests.conftest import sql
-from tests.live import free_port
+from tests.support.live import free_port
 
 BODY = {"uri": "/a/", "text": "written while the database was busy"}
 

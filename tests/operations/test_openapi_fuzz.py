@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 
-CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
+CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 
 EXAMPLES = int(__import__("os").environ.get("COMMENTS_FUZZ_EXAMPLES", "40"))
 

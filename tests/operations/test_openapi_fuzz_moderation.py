@@ -10,9 +10,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.moderation_support import admin, admin_token, bearer, config  # noqa: F401 - cheap password hashing  # noqa: F401 - fixtures
+from tests.support.moderation import admin, admin_token, bearer, config  # noqa: F401 - cheap password hashing  # noqa: F401 - fixtures
 
-CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
+CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 EXAMPLES = int(os.environ.get("COMMENTS_FUZZ_EXAMPLES", "25"))
 
 

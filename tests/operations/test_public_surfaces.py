@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.conftest import SECRET
-from tests.surfaces import READERS, URI, needles, walk
+from tests.support.surfaces import READERS, URI, needles, walk
 
 REFERRER_POLICIES = {"no-referrer", "strict-origin-when-cross-origin", "same-origin",
                      "strict-origin"}
@@ -100,7 +100,7 @@ OFF_SITE = ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\
 
 
 def test_signing_in_never_sends_anyone_off_site(app):
-    from tests.moderation_support import csrf_token, make_moderator
+    from tests.support.moderation import csrf_token, make_moderator
 
     make_moderator(app, "admin@example.com", role="admin", all_sites=True)
     for target in OFF_SITE:
@@ -164,7 +164,7 @@ def test_sign_in_is_throttled_per_account_whatever_the_address(database_url, tmp
                                                                monkeypatch):
     from comments import create_app
     from comments.extensions import db, limiter
-    from tests.moderation_support import csrf_token, make_moderator
+    from tests.support.moderation import csrf_token, make_moderator
 
     monkeypatch.setenv("COMMENTS_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TESTING": True,
@@ -201,7 +201,7 @@ def test_the_walk_covers_what_readers_wrote(seen):
 
 def test_the_search_finds_what_moderators_may_see(app, client, seen):
     """The moderation API shows emails (to moderators): the same search must catch them."""
-    from tests.moderation_support import make_moderator, make_token
+    from tests.support.moderation import make_moderator, make_token
 
     token = make_token(app, make_moderator(app, "mod@example.com", role="admin", all_sites=True))
     body = client.get("/api/v1/moderation/comments?status=approved",

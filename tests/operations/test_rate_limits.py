@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.live import free_port
+from tests.support.live import free_port
 
 BODY = {"uri": "/a/", "text": "hello"}
 

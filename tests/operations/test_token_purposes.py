@@ -1,5 +1,5 @@
 """Every signed token purpose is refused after its age, for another purpose, and on reuse."""
-# ruff: noqa: F811 - fixtures imported from tests.moderation_support are parameters here
+# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import sql
-from tests.moderation_support import (
+from tests.support.moderation import (
     config,  # noqa: F401 - cheap password hashing
     csrf_token,
     make_moderator,
@@ -56,12 +56,12 @@ class World:
         sub = sql(app, "SELECT id FROM subscriptions ORDER BY id")[0][0]
         share = client.post("/api/v1/shares/links", json={"uri": URI}).json["url"]
         self.share_token = share.rsplit("/", 1)[1]
-        from comments.services import privacy
+        from comments.services.privacy import requests as privacy
 
         with app.test_request_context():
             privacy.request_by_reader("default", "reader@example.org", "export")
         request_id = sql(app, "SELECT id FROM privacy_requests ORDER BY id DESC")[0][0]
-        from comments.services.identity import email_hash
+        from comments.services.hashing import email_hash
 
         with app.app_context():
             hashed = email_hash("reader@example.org")

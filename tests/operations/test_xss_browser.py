@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import sql
-from tests.mailing import run_once
+from tests.support.mailing import run_once
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def assert_clean(page, where: str) -> None:
 def post_everything(app, client) -> dict[str, list]:
     """Every vector as text and author (thread A, B), as website, path and title; what took."""
     from comments.services.sites import update_site
-    from tests.moderation_support import make_moderator
+    from tests.support.moderation import make_moderator
 
     make_moderator(app, "admin@example.com", role="admin", all_sites=True)
     # A subscribed reader: replies approved later mail them the replier's name and text.
@@ -148,7 +148,7 @@ def share_everything(app, client) -> int:
 
 
 def sign_in(page, live_server) -> None:
-    from tests.moderation_support import PASSWORD
+    from tests.support.moderation import PASSWORD
 
     page.goto(f"{live_server.url}/moderate/signin")
     page.fill('input[name="email"]', "admin@example.com")
@@ -183,7 +183,7 @@ def test_hostile_input_runs_nowhere(app, client, live_server, page):
     assert_clean(page, "thread page")
 
     # Publish everything through the API (the audit log then lists each), with hostile notes.
-    from tests.moderation_support import bearer, make_token
+    from tests.support.moderation import bearer, make_token
 
     token = make_token(app, sql(app, "SELECT id FROM moderators")[0][0])
     ids = [row[0] for row in sql(app, "SELECT id FROM comments WHERE status = 'pending'")]

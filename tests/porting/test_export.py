@@ -6,7 +6,7 @@ import json
 from xml.etree import ElementTree
 
 from tests.conftest import sql
-from tests.porting_files import real_export, wxr, wxr_comment
+from tests.support.porting_files import real_export, wxr, wxr_comment
 
 
 def run(runner, *args):

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import sql
-from tests.porting_files import (
+from tests.support.porting_files import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
     HERE,

@@ -45,7 +45,7 @@ def history(app, post):
     post(uri="/other/", text="My second words", author="Reader One", email=EMAIL.lower())
     thread_id = sql(app, "SELECT id FROM threads WHERE uri = :u", u=URI)[0][0]
     with app.app_context():
-        from comments.services.identity import email_hash
+        from comments.services.hashing import email_hash
 
         hashed = email_hash(EMAIL)
     sql(app, "INSERT INTO subscriptions (site_id, thread_id, comment_id, email, email_hash, mode,"
@@ -142,7 +142,7 @@ def test_bad_forms_and_bad_links_are_refused(app, client, history):
 
 
 def test_the_confirmation_mail_renders_through_the_mail_composer(app):
-    from comments.services.composer import render
+    from comments.services.mail.compose import render
 
     context = {"kind": "erase", "site_name": "<b>Times</b>", "valid_hours": 48,
                "confirm_url": "https://c.example/privacy/confirm/T", "public_url": "https://c.example",
@@ -158,7 +158,7 @@ def test_the_confirmation_mail_renders_through_the_mail_composer(app):
 @pytest.mark.parametrize("template", ["reply", "reply_digest", "share", "confirm_subscription"])
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_every_mail_to_a_reader_links_to_their_data(app, template, language):
-    from comments.services.composer import render
+    from comments.services.mail.compose import render
 
     context = {"public_url": "https://c.example", "unsubscribe_url": "https://c.example/u/X",
                "site": {"key": "default", "name": "Times", "base_url": "https://news.example"},
@@ -187,7 +187,7 @@ def test_the_cli_exports_and_erases_and_records_both(app, runner, history, tmp_p
 
 
 def test_a_re_import_does_not_bring_erased_data_back(app, runner, tmp_path):
-    from tests.porting_files import wxr, wxr_comment
+    from tests.support.porting_files import wxr, wxr_comment
 
     path = tmp_path / "blog.xml"
     path.write_text(wxr([{"link": "https://old.example/a/", "post_id": 1,
@@ -202,8 +202,8 @@ def test_a_re_import_does_not_bring_erased_data_back(app, runner, tmp_path):
 
 def test_erasure_keeps_the_suppression_list(app, history):
     """An address that bounced or asked never to be mailed stays unmailable after erasure."""
-    from comments.services.identity import email_hash
-    from comments.services.privacy import erase_for
+    from comments.services.hashing import email_hash
+    from comments.services.privacy.requests import erase_for
 
     with app.app_context():
         hashed = email_hash(EMAIL)

@@ -29,7 +29,7 @@ def test_a_reader_asks_for_their_data_with_the_keyboard_alone(app, live_server, 
 
 @pytest.mark.browser
 def test_the_your_data_link_in_the_embed_opens_the_form(app, live_server, page, post, publisher):
-    from tests.embed_host import allow_host, open_article
+    from tests.support.embed_host import allow_host, open_article
 
     allow_host(app, publisher.url)
     post(text="Mine", email="reader@example.org")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import sql
-from tests.moderation_support import (  # noqa: F401 - fixtures
+from tests.support.moderation import (  # noqa: F401 - fixtures
     admin,
     admin_token,
     bearer,
@@ -50,7 +50,7 @@ def test_moderators_act_only_within_their_sites(app, client, post):
 
 
 def test_the_moderation_ui_hands_over_and_erases_a_readers_data(app, client, post):
-    from tests.moderation_support import csrf_token, sign_in
+    from tests.support.moderation import csrf_token, sign_in
 
     make_site(app, "other")
     make_moderator(app, "mod@example.com", sites=["default"])

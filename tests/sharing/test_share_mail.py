@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import sql
-from tests.mailing import outbox, run_once
+from tests.support.mailing import outbox, run_once
 
 URI = "/2019/02/08/summit/"
 
@@ -51,15 +51,15 @@ def body(app, **fields):
 
 
 def test_a_share_is_accepted_and_mails_the_stored_title_and_a_tracked_link(client, sharing):
-    from comments.services import mailfiles
+    from comments.services.mail import eml_files
 
     response = client.post("/api/v1/shares", json=body(sharing, title="Forged title"))
     assert response.status_code == 202
     assert set(response.json) == {"id"} and len(response.json["id"]) == 20
     assert run_once(sharing).sent == 1
     with sharing.app_context():
-        [listed] = mailfiles.list_files()
-        mail = mailfiles.read_file(listed.name)
+        [listed] = eml_files.list_files()
+        mail = eml_files.read_file(listed.name)
     assert listed.to == "friend@example.org"
     text = mail.get_body(("plain",)).get_content()
     assert "Summit talks end early" in text and "Forged title" not in text
@@ -73,7 +73,7 @@ def test_a_share_is_accepted_and_mails_the_stored_title_and_a_tracked_link(clien
 
 
 def test_shares_and_clicks_per_article_are_counted_for_the_dashboard(client, sharing):
-    from comments.services.share_stats import shares_by_article, shares_per_day
+    from comments.services.sharing.stats import shares_by_article, shares_per_day
 
     client.post("/api/v1/shares", json=body(sharing))
     client.post("/api/v1/shares/links", json={"uri": URI})
@@ -147,7 +147,7 @@ def test_a_reader_typed_line_break_never_reaches_a_header(client, sharing, smtp_
 
 
 def test_the_mail_is_in_the_pages_language_else_the_browsers(client, sharing):
-    from comments.services import mailfiles
+    from comments.services.mail import eml_files
 
     client.post("/api/v1/shares", json=body(sharing, language="de"))
     client.post("/api/v1/shares", json=body(sharing, to="b@example.org"),
@@ -155,7 +155,7 @@ def test_the_mail_is_in_the_pages_language_else_the_browsers(client, sharing):
     client.post("/api/v1/shares", json=body(sharing, to="c@example.org", language="fr"))
     run_once(sharing)
     with sharing.app_context():
-        subjects = sorted(item.subject for item in mailfiles.list_files())
+        subjects = sorted(item.subject for item in eml_files.list_files())
     assert subjects == ["An article from The Example Times, sent by a reader"] + [
         "Ein Artikel von The Example Times, empfohlen von einem Leser"] * 2
 
@@ -178,8 +178,8 @@ def test_a_missing_or_forged_form_token_is_403(client, sharing, token):
 
 
 def test_a_suppressed_recipient_gets_the_same_202_and_no_mail(client, sharing):
-    from comments.database import write_transaction
-    from comments.services.suppression import suppress
+    from comments.database.engine import write_transaction
+    from comments.services.mail.suppression import suppress
 
     with sharing.app_context(), write_transaction():
         suppress("friend@example.org", "unsubscribed")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import sql
-from tests.embed_host import ARTICLE, allow_host, open_article
-from tests.mailing import run_once
+from tests.support.embed_host import ARTICLE, allow_host, open_article
+from tests.support.mailing import run_once
 
 pytestmark = pytest.mark.browser
 

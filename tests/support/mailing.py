@@ -17,8 +17,8 @@ def queue(app: Flask, recipient: str = "friend@example.org", template: str = "sh
           context: dict[str, Any] | None = None, kind: str = "share", language: str = "en",
           count: int = 1) -> list[str]:
     """Queue `count` mails for the default site in one transaction; their Message-IDs."""
-    from comments.database import write_transaction
-    from comments.services.outbox import queue_mail
+    from comments.database.engine import write_transaction
+    from comments.services.mail.outbox import queue_mail
     from comments.services.sites import get_site
 
     with app.app_context(), write_transaction():
@@ -30,7 +30,7 @@ def queue(app: Flask, recipient: str = "friend@example.org", template: str = "sh
 
 def run_once(app: Flask, **kwargs: Any) -> Any:
     """One `comments worker --once` pass in this process."""
-    from comments.services.delivery import run_worker
+    from comments.services.mail.worker import run_worker
 
     with app.app_context():
         return run_worker(once=True, **kwargs)

@@ -17,7 +17,7 @@ def make_moderator(app: Flask, email: str, *, role: str = "moderator",
                    sites: list[str] | None = None, all_sites: bool = False) -> int:
     """Create an account directly through the service; returns its id."""
     from comments.extensions import db
-    from comments.services import moderators
+    from comments.services.moderation import moderators
 
     with app.app_context():
         moderator = moderators.create_moderator(email, email.split("@")[0], PASSWORD, role=role,
@@ -30,7 +30,7 @@ def make_moderator(app: Flask, email: str, *, role: str = "moderator",
 def make_token(app: Flask, moderator_id: int) -> str:
     """A fresh API token secret for the moderator."""
     from comments.extensions import db
-    from comments.services import moderators
+    from comments.services.moderation import moderators
 
     with app.app_context():
         secret = moderators.create_token(moderator_id, "tests", actor="tests").secret
@@ -78,7 +78,7 @@ def add_rule(app: Flask, kind: str, pattern: str, site: str | None = "default",
     """Add a rule as an admin of every site would."""
     from comments.extensions import db
     from comments.models import Moderator
-    from comments.services import rules
+    from comments.services.moderation import rules
     from comments.services.sites import get_site
 
     with app.app_context():

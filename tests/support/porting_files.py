@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 
 
 def real_export(name: str) -> Path:
     """A real export from ../shared/fixtures (beside the checkout), else our copy in tests/."""
-    shared = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / name
+    shared = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / name
     if shared.exists():
         return shared
     local = HERE / "fixtures" / name

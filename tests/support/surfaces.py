@@ -76,7 +76,7 @@ def _seen(label: str, response: Any, tokens: list[str] | None = None) -> Seen:
 
 def walk(app: Flask, client: FlaskClient) -> list[Seen]:
     """Every public answer, JSON and HTML, after `seed`."""
-    from comments.services import mail_links
+    from comments.services.mail import subscription_links
 
     answers = seed(app, client)
     seen = [_seen(f"POST {name}", response) for name, response in answers.items()]
@@ -92,8 +92,8 @@ def walk(app: Flask, client: FlaskClient) -> list[Seen]:
     seen.append(_seen(f"GET {share_path}", client.get(share_path)))
     subscription = sql(app, "SELECT id FROM subscriptions ORDER BY id")[0][0]
     with app.test_request_context():
-        unsubscribe = mail_links.unsubscribe_token(READERS[0][0], "all")
-        confirm = mail_links.confirm_url(subscription).rsplit("/", 1)[1]
+        unsubscribe = subscription_links.unsubscribe_token(READERS[0][0], "all")
+        confirm = subscription_links.confirm_url(subscription).rsplit("/", 1)[1]
     for path, token in ((f"/mail/unsubscribe/{unsubscribe}", unsubscribe),
                         (f"/mail/confirm/{confirm}", confirm)):
         seen.append(_seen(f"GET {path}", client.get(path), [token]))
@@ -108,7 +108,7 @@ def extra_pages() -> list[str]:
     """Pages of surfaces that land later (the embed) once they exist in this checkout."""
     from pathlib import Path
 
-    embed = Path(__file__).resolve().parent.parent / "comments" / "web" / "embed.py"
+    embed = Path(__file__).resolve().parents[2] / "comments" / "web" / "embed" / "page.py"
     if not embed.exists():
         return []
     return [f"/embed/thread?site=default&uri={URI}", f"/embed/thread?uri={URI}&sort=newest",
@@ -118,7 +118,7 @@ def extra_pages() -> list[str]:
 
 def needles(app: Flask) -> dict[str, str]:
     """What must never show: each email and address, plain, encoded or hashed, keyed or not."""
-    from comments.services.identity import address_range, keyed_hash
+    from comments.services.hashing import address_range, keyed_hash
 
     found: dict[str, str] = {}
     values = [value for pair in READERS for value in pair] + [FRIEND]

@@ -14,7 +14,7 @@ from comments.errors import IdempotencyKeyReused
 from comments.extensions import db
 from comments.models import IdempotencyKey
 from comments.models.types import utcnow
-from comments.services.identity import keyed_hash
+from comments.services.hashing import keyed_hash
 
 KEEP_FOR = timedelta(hours=24)
 

@@ -9,7 +9,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import (
     BadEditToken,
     EditWindowOver,
@@ -19,13 +19,15 @@ from comments.errors import (
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
-from comments.services import idempotency, pipeline, tokens
+from comments.services import tokens
 from comments.services.client import Client
-from comments.services.identity import address_hash, avatar_seed, email_hash
-from comments.services.rendering import render
+from comments.services.discussion import idempotency
+from comments.services.discussion.rendering import render
+from comments.services.discussion.status import change_status, shift_counts
+from comments.services.discussion.threads import bump, comment_in_context, ensure_thread, is_closed
+from comments.services.hashing import address_hash, avatar_seed, email_hash
+from comments.services.moderation import pipeline
 from comments.services.sites import get_site
-from comments.services.status import change_status, shift_counts
-from comments.services.threads import bump, comment_in_context, ensure_thread, is_closed
 from comments.signals import comment_edited, comment_posted
 
 PUBLIC_ON_POST = {CommentStatus.APPROVED: 201}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
+from comments.database.sql import insert_ignoring_conflicts
 from comments.errors import OwnComment
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, Site, Thread, Vote
 from comments.services.client import Client
-from comments.services.identity import address_hash, keyed_hash
-from comments.services.sql import insert_ignoring_conflicts
-from comments.services.status import change_status
-from comments.services.threads import bump, comment_in_context
+from comments.services.discussion.status import change_status
+from comments.services.discussion.threads import bump, comment_in_context
+from comments.services.hashing import address_hash, keyed_hash
 
 
 def _visible(comment_id: int) -> tuple[Comment, Thread, Site]:

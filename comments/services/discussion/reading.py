@@ -34,13 +34,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import aliased
 
-from comments import driver_reads
+from comments.database.sql import keyset_after
 from comments.errors import BadParameters, SiteNotFound
 from comments.extensions import db
+from comments.fast_lane import driver_reads
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.site import SiteSettings
-from comments.services.sql import keyset_after
-from comments.services.threads import closed_now
+from comments.services.discussion.threads import closed_now
 
 HIDDEN_UNLESS_REPLIED = (
     CommentStatus.DELETED, CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM,
@@ -208,7 +208,7 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
 Reply = aliased(Comment, name="reply")
 
 # What a public read shows of a comment, and what sorting and pruning need
-# (web/present.py unpacks rows in exactly this order).
+# (web/discussion/present.py unpacks rows in exactly this order).
 PAGE_COLUMNS = (
     Comment.id, Comment.parent_id, Comment.depth, Comment.author, Comment.website,
     Comment.avatar_seed, Comment.html, Comment.status, Comment.pinned, Comment.likes,

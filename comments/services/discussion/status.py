@@ -6,7 +6,7 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import audit
-from comments.services.threads import bump
+from comments.services.discussion.threads import bump
 from comments.signals import comment_status_changed
 
 

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from comments.database.sql import insert_ignoring_conflicts
 from comments.errors import CommentNotFound, NotFound
 from comments.extensions import db
 from comments.models import Comment, Site, Thread
 from comments.models.types import utcnow
-from comments.services.sql import insert_ignoring_conflicts
 
 
 def find_thread(site: Site, uri: str) -> Thread | None:

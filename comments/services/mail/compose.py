@@ -19,11 +19,11 @@ from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoe
 
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
-from comments.services.mail_links import unsubscribe_url
-from comments.services.mailsettings import default_sender, public_url
+from comments.services.mail.settings import default_sender, public_url
+from comments.services.mail.subscription_links import unsubscribe_url
 
 log = logging.getLogger(__name__)
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates" / "mail"
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates" / "mail"
 TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")

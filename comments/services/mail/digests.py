@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Subscription, Thread
 from comments.models.types import utcnow
-from comments.services import outbox, suppression
-from comments.services.subscriptions import reply_summary
+from comments.services.mail import outbox, suppression
+from comments.services.mail.subscriptions import reply_summary
 
 PERIOD = timedelta(hours=24)
 BATCH = 500

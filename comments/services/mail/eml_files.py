@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from comments.errors import NotFound
-from comments.services.transport import mail_folder
+from comments.services.mail.transport import mail_folder
 
 FILE_NAME = re.compile(r"^[0-9a-f]{24}\.eml$")
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.models import OutboxMessage
 from comments.models.types import utcnow
-from comments.services.mailsettings import setting
+from comments.services.mail.settings import setting
 
 FINISHED = ("sent", "failed", "suppressed")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from comments.services import tokens
-from comments.services.identity import email_hash
-from comments.services.mailsettings import public_url
+from comments.services.hashing import email_hash
+from comments.services.mail.settings import public_url
 
 SCOPES = ("thread", "all")
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import NotFound
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Subscription, Suppression, Thread
 from comments.models.types import utcnow
-from comments.services import mail_links, outbox, quotas, suppression, tokens
-from comments.services.identity import email_hash
+from comments.services import quotas, tokens
+from comments.services.hashing import email_hash
+from comments.services.mail import outbox, subscription_links, suppression
 from comments.signals import comment_posted, comment_status_changed
 
 MODES = ("instant", "digest")
@@ -83,7 +84,7 @@ def _ask_confirmation(comment: Comment, thread: Thread, site: Site) -> None:
     outbox.queue_mail(
         site=site, recipient=subscription.email, template="confirm_subscription",
         kind="confirm", language=subscription.language,
-        context={**_article(site, thread), "confirm_url": mail_links.confirm_url(subscription.id),
+        context={**_article(site, thread), "confirm_url": subscription_links.confirm_url(subscription.id),
                  "mode": subscription.mode},
     )
 
@@ -122,7 +123,7 @@ def reply_summary(reply: Comment) -> dict[str, Any]:
 def confirm(token: str) -> dict[str, Any]:
     """Confirm the subscription a token names; what it was about (for the page)."""
     try:
-        subscription_id = mail_links.read_confirm_token(token)
+        subscription_id = subscription_links.read_confirm_token(token)
     except tokens.InvalidToken as error:
         raise NotFound("This confirmation link is not valid or has expired.") from error
     with write_transaction() as session:
@@ -156,7 +157,7 @@ def describe_unsubscribe(token: str) -> dict[str, Any]:
 def unsubscribe(token: str, scope: str | None = None) -> str:
     """Stop mail as the token allows: one thread, or everything (the suppression list)."""
     payload = _unsubscribe_payload(token)
-    scope = scope if scope in mail_links.SCOPES else payload["scope"]
+    scope = scope if scope in subscription_links.SCOPES else payload["scope"]
     if scope == "thread" and payload["scope"] != "thread":
         scope = "all"  # a token for everything names no thread
     hashed = payload["e"]
@@ -174,6 +175,6 @@ def unsubscribe(token: str, scope: str | None = None) -> str:
 
 def _unsubscribe_payload(token: str) -> dict[str, Any]:
     try:
-        return mail_links.read_unsubscribe_token(token)
+        return subscription_links.read_unsubscribe_token(token)
     except tokens.InvalidToken as error:
         raise NotFound("This unsubscribe link is not valid.") from error

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from comments.database.sql import insert_ignoring_conflicts
 from comments.extensions import db
 from comments.models import Suppression
 from comments.models.types import utcnow
-from comments.services.identity import email_hash
-from comments.services.sql import insert_ignoring_conflicts
+from comments.services.hashing import email_hash
 
 
 def is_suppressed(address: str) -> bool:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from comments.services.mailsettings import setting
+from comments.services.mail.settings import setting
 
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 

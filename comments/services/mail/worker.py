@@ -17,15 +17,15 @@ from email.message import EmailMessage
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.extensions import db
 from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
-from comments.services import suppression
-from comments.services.composer import UnsendableMessage, compose, sender_of
-from comments.services.identity import email_hash
-from comments.services.mailsettings import setting
-from comments.services.transport import (
+from comments.services.hashing import email_hash
+from comments.services.mail import suppression
+from comments.services.mail.compose import UnsendableMessage, compose, sender_of
+from comments.services.mail.settings import setting
+from comments.services.mail.transport import (
     PermanentFailure,
     TemporaryFailure,
     Transport,

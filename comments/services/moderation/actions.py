@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import Conflict, DomainError, Forbidden, Invalid
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, ModerationEvent, Moderator, Site, Thread
 from comments.models.types import utcnow
 from comments.services import audit
-from comments.services.rendering import render
+from comments.services.discussion.rendering import render
+from comments.services.discussion.status import change_status
+from comments.services.discussion.threads import bump, comment_in_context, get_thread
 from comments.services.sites import get_site
-from comments.services.status import change_status
-from comments.services.threads import bump, comment_in_context, get_thread
 
 ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin")
 TARGETS = {

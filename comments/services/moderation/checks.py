@@ -16,10 +16,11 @@ from comments.errors import Banned
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
-from comments.services import akismet, tokens
+from comments.services import tokens
 from comments.services.client import Client
-from comments.services.pipeline import Submission, Verdict, register, register_precheck
-from comments.services.rules import RuleSet, load_rules
+from comments.services.moderation import akismet
+from comments.services.moderation.pipeline import Submission, Verdict, register, register_precheck
+from comments.services.moderation.rules import RuleSet, load_rules
 
 DUPLICATE_WINDOW = timedelta(days=7)
 

@@ -9,13 +9,15 @@ from typing import Any
 from flask import current_app, has_request_context, request
 from sqlalchemy import or_, select
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
+from comments.database.sql import insert_ignoring_conflicts
 from comments.errors import BadEditToken, CommentNotFound, Conflict, Forbidden
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Moderator, Site, Thread, UsedToken
 from comments.models.moderator import moderator_sites
-from comments.services import moderation, outbox, tokens
-from comments.services.sql import insert_ignoring_conflicts
+from comments.services import tokens
+from comments.services.mail import outbox
+from comments.services.moderation import actions
 from comments.signals import comment_posted, comment_status_changed
 
 PURPOSE = "moderation-link"
@@ -119,7 +121,7 @@ def read_link(token: str) -> LinkRequest:
     if moderator is None or moderator.disabled:
         raise BadLink()
     try:
-        comment, thread, site = moderation.load_comment(comment_id, moderator)
+        comment, thread, site = actions.load_comment(comment_id, moderator)
     except (Forbidden, CommentNotFound) as error:
         raise BadLink() from error
     used = db.session.execute(
@@ -139,6 +141,6 @@ def use_link(token: str) -> LinkRequest:
         if not insert_ignoring_conflicts(UsedToken, {"token_id": link.token_id,
                                                      "purpose": PURPOSE}, ["token_id"]):
             raise BadLink("This link was used already.")
-        moderation.act(link.comment.id, link.action, link.moderator, note="from a mail link")
+        actions.act(link.comment.id, link.action, link.moderator, note="from a mail link")
         link.used = True
         return link

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid, NotFound
 from comments.extensions import db
 from comments.models import ApiToken, Moderator, Site, UsedToken

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.services.client import Client
-from comments.services.rendering import count_links
+from comments.services.discussion.rendering import count_links
 
 
 @dataclass

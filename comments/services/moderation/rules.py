@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import Forbidden, Invalid, NotFound
 from comments.extensions import db
 from comments.models import Moderator, Rule, Site

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, or_, select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid
 from comments.extensions import db
 from comments.models import (
@@ -24,11 +24,12 @@ from comments.models import (
     Thread,
 )
 from comments.models.types import utcnow
-from comments.services import outbox, tokens
-from comments.services.identity import email_hash
+from comments.services import tokens
+from comments.services.discussion.status import change_status
+from comments.services.discussion.threads import bump
+from comments.services.hashing import email_hash
+from comments.services.mail import outbox
 from comments.services.sites import get_site
-from comments.services.status import change_status
-from comments.services.threads import bump
 
 KINDS = ("export", "erase")
 REQUESTS_PER_ADDRESS_PER_DAY = 3

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Share, Site, Thread
 from comments.models.types import utcnow

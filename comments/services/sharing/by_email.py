@@ -11,14 +11,16 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from linkify_it import LinkifyIt
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import DomainError, Forbidden, Invalid
 from comments.models import Site
 from comments.models.types import utcnow
-from comments.services import outbox, quotas, shares, suppression, tokens
+from comments.services import quotas, tokens
 from comments.services.client import Client
-from comments.services.identity import address_range, email_hash, keyed_hash
-from comments.services.mailsettings import flag
+from comments.services.hashing import address_range, email_hash, keyed_hash
+from comments.services.mail import outbox, suppression
+from comments.services.mail.settings import flag
+from comments.services.sharing import links as shares
 from comments.services.sites import get_site
 
 EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")

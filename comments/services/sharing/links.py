@@ -8,16 +8,16 @@ from urllib.parse import quote
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
-from comments.database import write_transaction
+from comments.database.engine import write_transaction
 from comments.errors import NotFound
 from comments.extensions import db
 from comments.models import Share, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
 from comments.services.client import Client
-from comments.services.identity import address_hash
+from comments.services.discussion.threads import ensure_thread
+from comments.services.hashing import address_hash
 from comments.services.sites import get_site
-from comments.services.threads import ensure_thread
 
 
 def create_link(site_key: str, uri: str, client: Client, title: str = "",

@@ -8,6 +8,8 @@ from flask import Response, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from comments.fast_lane.caching import answer_memo, encode, public_json, thread_etag
+from comments.fast_lane.middleware import thread_head_of_request
 from comments.models import Site, Thread
 from comments.schemas.comments import (
     CommentEdit,
@@ -22,14 +24,12 @@ from comments.schemas.comments import (
     VoteIn,
     VotesOut,
 )
-from comments.services import posting, reactions, reading
 from comments.services.client import Client
-from comments.services.idempotency import IdempotentRequest
-from comments.services.rendering import render
-from comments.web.caching import answer_memo, encode, public_json, thread_etag
-from comments.web.fast_reads import thread_head_of_request
+from comments.services.discussion import posting, reactions, reading
+from comments.services.discussion.idempotency import IdempotentRequest
+from comments.services.discussion.rendering import render
+from comments.web.discussion.present import node_json, thread_json, written_json
 from comments.web.limits import limited
-from comments.web.present import node_json, thread_json, written_json
 
 # An instance, not the class: webargs would build a new schema on every read otherwise.
 THREAD_QUERY = ThreadQuery()

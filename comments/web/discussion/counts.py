@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response, g, request
 from flask_smorest import Blueprint
 
+from comments.fast_lane.caching import body_etag, public_json
 from comments.schemas.comments import CountsOut, CountsQuery
-from comments.services import reading
-from comments.web.caching import body_etag, public_json
+from comments.services.discussion import reading
 
 # An instance, not the class: webargs would build a new schema on every read otherwise.
 COUNTS_QUERY = CountsQuery()

@@ -9,12 +9,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from comments.extensions import db
+from comments.fast_lane.caching import CACHE_CONTROL
 from comments.models import Comment, CommentStatus, Thread
 from comments.models.types import utcnow
 from comments.schemas.comments import FeedQuery, SiteFeedQuery
-from comments.services import reading
+from comments.services.discussion import reading
 from comments.services.sites import get_site
-from comments.web.caching import CACHE_CONTROL
 
 bp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Atom feeds")
 

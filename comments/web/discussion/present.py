@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from comments.models import CommentStatus, Site, Thread
-from comments.services.posting import Written, edit_deadline
-from comments.services.reading import Node
+from comments.services.discussion.posting import Written, edit_deadline
+from comments.services.discussion.reading import Node
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -35,7 +35,7 @@ def thread_json(site: Site, uri: str, thread: Thread | None) -> dict[str, Any]:
 
 
 def _closed(site: Site, thread: Thread | None) -> bool:
-    from comments.services.threads import is_closed
+    from comments.services.discussion.threads import is_closed
 
     return bool(thread and is_closed(site, thread))
 

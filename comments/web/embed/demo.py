@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
-from comments.web.embed_assets import asset_version
+from comments.web.embed.assets import asset_version
 
 bp = Blueprint("demo", __name__)
 

@@ -10,22 +10,24 @@ from markupsafe import Markup
 from marshmallow import ValidationError, fields, validate
 
 from comments.errors import SiteNotFound
+from comments.fast_lane.caching import answer_memo, thread_etag
 from comments.models import Site, Thread
 from comments.schemas.comments import SORTS
 from comments.schemas.common import BaseSchema, SiteKey, Uri
-from comments.services import reading, tokens
-from comments.web.caching import answer_memo, thread_etag
-from comments.web.embed_assets import asset_version
-from comments.web.languages import Translator, choose, script_strings
-from comments.web.present import thread_json
-from comments.web.thread_view import arrange, avatar_svg, comment_view, indent_levels
+from comments.services import tokens
+from comments.services.discussion import reading
+from comments.web.discussion.present import thread_json
+from comments.web.embed.assets import asset_version
+from comments.web.embed.languages import Translator, choose, script_strings
+from comments.web.embed.thread_view import arrange, avatar_svg, comment_view, indent_levels
 
 bp = Blueprint("embed", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the iframe page, the embed's static files and, on demo installs, the demo article."""
-    from comments.web import demo, embed_assets
+    from comments.web.embed import assets as embed_assets
+    from comments.web.embed import demo
 
     app.register_blueprint(bp)
     app.register_blueprint(embed_assets.bp)

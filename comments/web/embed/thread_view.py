@@ -10,8 +10,8 @@ from typing import Any
 from markupsafe import Markup
 
 from comments.models import CommentStatus
-from comments.services.reading import Node
-from comments.web.present import iso
+from comments.services.discussion.reading import Node
+from comments.web.discussion.present import iso
 
 # Beyond this many levels nothing is indented any more, whatever a site sets: the page must
 # stay readable at 320 px, and the walk below stays shallow.

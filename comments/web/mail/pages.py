@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, render_template, request
 
 from comments.errors import NotFound
-from comments.services import mail_links, subscriptions, tokens
+from comments.services import tokens
+from comments.services.mail import subscription_links, subscriptions
 
 bp = Blueprint("mail_pages", __name__, url_prefix="/mail")
 PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -31,7 +32,7 @@ def _page(template: str, status: int = 200, **context: object) -> Response:
 def confirm_page(token: str) -> Response:
     """Show the confirmation button (mail scanners fetch links; only a POST confirms)."""
     try:
-        mail_links.read_confirm_token(token)
+        subscription_links.read_confirm_token(token)
     except tokens.InvalidToken:
         return _page("invalid.html", 404)
     return _page("confirm.html", token=token)

@@ -26,8 +26,7 @@ PAGE_POLICY = (
 def init_app(app: Flask) -> None:
     """Register the UI, the JSON API, CSRF protection, the pipeline checks and mail receivers."""
     from comments.extensions import api
-    from comments.services import moderation_mail, screening  # noqa: F401 - they register
-    from comments.web import moderation_api
+    from comments.services.moderation import checks, held_mail  # noqa: F401 - they register
     from comments.web.moderate import (  # noqa: F401 - they add routes to bp
         accounts,
         audit_log,
@@ -41,6 +40,7 @@ def init_app(app: Flask) -> None:
         session,
         sites,
     )
+    from comments.web.moderate import api as moderation_api
 
     # Only the moderation UI's forms carry CSRF tokens; the JSON API is protected by
     # requiring JSON bodies, and the public API by being public.

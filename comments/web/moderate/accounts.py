@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from comments.services import moderators
+from comments.services.moderation import moderators
 from comments.web.moderate import bp
 from comments.web.moderate.session import me, signed_in
 

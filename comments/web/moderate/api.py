@@ -18,10 +18,9 @@ from comments.schemas.moderation import (
     TextIn,
     ThreadRef,
 )
-from comments.services import moderation, moderators
-from comments.services import queue as queue_service
+from comments.services.moderation import actions, moderators, queue
+from comments.web.discussion.present import comment_json, iso, thread_json
 from comments.web.errors import accepts_empty_body
-from comments.web.present import comment_json, iso, thread_json
 
 bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation",
                description="Moderation for integrations (Authorization: Bearer <api token>)")
@@ -51,7 +50,7 @@ def _guarded(view: Any) -> Any:
     return bp.alt_response(403, description="The token's moderator does not moderate this site.")(view)
 
 
-def mod_comment_json(item: queue_service.QueueItem) -> dict[str, Any]:
+def mod_comment_json(item: queue.QueueItem) -> dict[str, Any]:
     """The API's ModComment: everything a moderator needs about one comment."""
     comment: Comment = item.comment
     body = comment_json(comment, [], 0, own=True)
@@ -77,8 +76,8 @@ def mod_comment_json(item: queue_service.QueueItem) -> dict[str, Any]:
 
 
 def _one(comment_id: int) -> dict[str, Any]:
-    row = moderation.load_comment(comment_id, g.api_moderator)
-    return mod_comment_json(queue_service.items_for([row])[0])
+    row = actions.load_comment(comment_id, g.api_moderator)
+    return mod_comment_json(queue.items_for([row])[0])
 
 
 @bp.route("/comments", methods=["GET"])
@@ -87,7 +86,7 @@ def _one(comment_id: int) -> dict[str, Any]:
 @bp.response(200, ModCommentPage)
 def list_comments(args: dict[str, Any]) -> Response:
     """Comments by status (pending oldest first), searchable by text, author, email, article."""
-    page = queue_service.list_queue(g.api_moderator, args["status"], site_key=args["site"],
+    page = queue.list_queue(g.api_moderator, args["status"], site_key=args["site"],
                                     uri=args["uri"], query=args["q"], after=args["after"],
                                     limit=args["limit"])
     return jsonify({"comments": [mod_comment_json(item) for item in page.items],
@@ -108,7 +107,7 @@ def get_comment(comment_id: int) -> Response:
 @bp.response(200, ModComment)
 def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
     """Change a comment's text; the old text is kept in the audit record."""
-    moderation.edit_text(comment_id, data["text"], g.api_moderator, note=data["note"])
+    actions.edit_text(comment_id, data["text"], g.api_moderator, note=data["note"])
     return jsonify(_one(comment_id))
 
 
@@ -124,7 +123,7 @@ ACTION_RULE = (
 @bp.response(200, ModComment)
 def act(comment_id: int, action: str) -> Response:
     """Approve, reject, mark as spam, delete, restore, pin or unpin a comment."""
-    moderation.act(comment_id, action, g.api_moderator)
+    actions.act(comment_id, action, g.api_moderator)
     return jsonify(_one(comment_id))
 
 
@@ -134,7 +133,7 @@ def act(comment_id: int, action: str) -> Response:
 @bp.response(200, BulkOut)
 def bulk(data: dict[str, Any]) -> Response:
     """One action on many comments; each id is done or fails on its own."""
-    result = moderation.bulk(data["ids"], data["action"], g.api_moderator)
+    result = actions.bulk(data["ids"], data["action"], g.api_moderator)
     return jsonify({"done": result.done, "failed": result.failed})
 
 
@@ -144,6 +143,6 @@ def bulk(data: dict[str, Any]) -> Response:
 @bp.response(200, ThreadOut)
 def thread_state(data: dict[str, Any], state: str) -> Response:
     """Close a thread to new comments, or open it again."""
-    site, thread = moderation.set_closed(data["site"], data["uri"], state == "close",
+    site, thread = actions.set_closed(data["site"], data["uri"], state == "close",
                                          g.api_moderator)
     return jsonify(thread_json(site, thread.uri, thread))

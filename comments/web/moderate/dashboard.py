@@ -9,11 +9,11 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from comments.models.types import utcnow
-from comments.services import dashboard as figures
-from comments.services.queue import visible_site_ids
-from comments.services.share_stats import shares_by_article
-from comments.web.charts import bar_chart
+from comments.services.moderation import dashboard as figures
+from comments.services.moderation.queue import visible_site_ids
+from comments.services.sharing.stats import shares_by_article
 from comments.web.moderate import bp
+from comments.web.moderate.charts import bar_chart
 from comments.web.moderate.queue import moderated_sites
 from comments.web.moderate.session import me, signed_in
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template
 
-from comments.services import moderation_mail
+from comments.services.moderation import held_mail
 from comments.web.moderate import bp
 
 VERBS = {"approve": "Approve", "reject": "Reject", "spam": "Mark as spam"}
@@ -15,7 +15,7 @@ VERBS = {"approve": "Approve", "reject": "Reject", "spam": "Mark as spam"}
 @bp.route("/mail/<token>", methods=["GET"])
 def mail_link(token: str) -> Any:
     """A confirmation page: mail scanners that follow links change nothing."""
-    link = moderation_mail.read_link(token)
+    link = held_mail.read_link(token)
     return render_template("moderate/mail_link.html", link=link, token=token, verbs=VERBS,
                            done=False)
 
@@ -23,6 +23,6 @@ def mail_link(token: str) -> Any:
 @bp.route("/mail/<token>", methods=["POST"])
 def use_mail_link(token: str) -> Any:
     """Do what the link says, once."""
-    link = moderation_mail.use_link(token)
+    link = held_mail.use_link(token)
     return render_template("moderate/mail_link.html", link=link, token=token, verbs=VERBS,
                            done=True)

@@ -7,9 +7,9 @@ from typing import Any
 from flask import abort, render_template
 
 from comments.errors import NotFound
-from comments.services import mailfiles
-from comments.services.mailsettings import setting
-from comments.services.transport import mail_folder
+from comments.services.mail import eml_files
+from comments.services.mail.settings import setting
+from comments.services.mail.transport import mail_folder
 from comments.web.moderate import bp
 from comments.web.moderate.session import admin_only
 
@@ -18,7 +18,7 @@ from comments.web.moderate.session import admin_only
 @admin_only
 def mail_files() -> Any:
     """The newest mail files, newest first."""
-    return render_template("moderate/mail_files.html", files=mailfiles.list_files(200),
+    return render_template("moderate/mail_files.html", files=eml_files.list_files(200),
                            folder=mail_folder(), smtp=bool(setting("SMTP_URL")))
 
 
@@ -27,10 +27,10 @@ def mail_files() -> Any:
 def mail_file(name: str) -> Any:
     """One mail file: its headers and plain text (the HTML part is never rendered here)."""
     try:
-        message = mailfiles.read_file(name)
+        message = eml_files.read_file(name)
     except NotFound:
         abort(404)
     headers = [(key, str(message.get(key, ""))) for key in
                ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe")]
     return render_template("moderate/mail_file.html", name=name, headers=headers,
-                           text=mailfiles.body_text(message))
+                           text=eml_files.body_text(message))

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from comments.errors import BadParameters, Forbidden
 from comments.extensions import db
 from comments.models import Comment, ModerationEvent, Site
-from comments.services import moderation
-from comments.services import queue as queue_service
+from comments.services.discussion.threads import get_thread
+from comments.services.moderation import actions as moderation
+from comments.services.moderation import queue as queue_service
 from comments.services.sites import get_site
-from comments.services.threads import get_thread
 from comments.web.moderate import bp
 from comments.web.moderate.session import local_next, me, signed_in
 

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
 
 from comments.errors import Forbidden
-from comments.services import privacy
-from comments.services.moderation import actor_of
+from comments.services.moderation.actions import actor_of
+from comments.services.privacy import requests as privacy
 from comments.services.sites import get_site
 from comments.web.moderate import bp
 from comments.web.moderate.queue import moderated_sites

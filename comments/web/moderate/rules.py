@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from comments.errors import Invalid
 from comments.models.rules import RULE_KINDS
-from comments.services import rules as rules_service
+from comments.services.moderation import rules as rules_service
 from comments.services.sites import get_site
 from comments.web.moderate import bp
 from comments.web.moderate.queue import moderated_sites

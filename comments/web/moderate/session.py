@@ -25,7 +25,7 @@ from flask import (
 
 from comments.extensions import limiter
 from comments.models import Moderator
-from comments.services import moderators
+from comments.services.moderation import moderators
 from comments.web.moderate import bp
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,10 +10,10 @@ from marshmallow import fields, validate
 
 from comments.errors import Forbidden
 from comments.schemas.common import SITE_KEY, BaseSchema
-from comments.services import privacy
-from comments.services.moderation import actor_of
+from comments.services.moderation.actions import actor_of
+from comments.services.privacy import requests as privacy
 from comments.services.sites import get_site
-from comments.web import moderation_api
+from comments.web.moderate import api as moderation_api
 
 bp = Blueprint("moderation_privacy", __name__, url_prefix="/api/v1/moderation/privacy",
                description="A reader's data: a copy or its erasure, each recorded "

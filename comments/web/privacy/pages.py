@@ -11,7 +11,8 @@ from flask import Blueprint, Response, make_response, render_template, request
 from comments.errors import DomainError, Invalid
 from comments.extensions import limiter
 from comments.schemas.common import SITE_KEY
-from comments.services import privacy, tokens
+from comments.services import tokens
+from comments.services.privacy import requests as privacy
 from comments.services.sites import get_site
 
 bp = Blueprint("privacy", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("privacy", __name__)
 # No script at all, styles from our own origin only, forms post only back here.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
-STYLE = Path(__file__).resolve().parent.parent / "templates" / "privacy" / "style.css"
+STYLE = Path(__file__).resolve().parents[2] / "templates" / "privacy" / "style.css"
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:

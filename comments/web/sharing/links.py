@@ -8,8 +8,8 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from comments.schemas.shares import ShareLinkIn, ShareLinkOut
-from comments.services import shares
 from comments.services.client import Client
+from comments.services.sharing import links as shares
 from comments.web.limits import limited
 
 bp = Blueprint("shares", __name__, description='"Send this to a friend"')

@@ -1,0 +1,1 @@
+"""Database plumbing: the engine's tuning, write transactions and portable SQL."""

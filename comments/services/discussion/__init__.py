@@ -1,0 +1,1 @@
+"""Discussion: threads, posting, reading, reactions and the rendering of comments."""

@@ -1,0 +1,1 @@
+"""Mail: the outbox, the worker that delivers it, composing, subscriptions and digests."""

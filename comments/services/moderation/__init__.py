@@ -1,0 +1,1 @@
+"""Moderation: the pipeline and its checks, rules, the queue, decisions and moderators."""

@@ -1,0 +1,1 @@
+"""Readers' data rights and retention: copies, erasure and pruning."""

@@ -1,0 +1,1 @@
+"""Sharing an article: tracked links, mail to a friend, and their figures."""

@@ -1,0 +1,1 @@
+"""The public comments API: threads, posting, counts and feeds."""

@@ -1,0 +1,1 @@
+"""The embed: the iframe page, its assets and languages, and the demo article."""

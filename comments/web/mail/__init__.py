@@ -1,0 +1,1 @@
+"""Pages readers reach from mail: confirm and unsubscribe."""

@@ -1,0 +1,1 @@
+"""Readers' data rights: the public page and the moderators' bearer API."""

@@ -1,0 +1,1 @@
+"""Sharing endpoints: tracked links and mail to a friend."""

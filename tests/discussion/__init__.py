@@ -1,0 +1,1 @@
+"""Tests of the public comments API and its services."""

@@ -1,0 +1,1 @@
+"""Tests of the embed: the iframe page and the loader, in Chromium."""

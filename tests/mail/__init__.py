@@ -1,0 +1,1 @@
+"""Tests of mail: the outbox, workers, SMTP delivery and subscriptions."""

@@ -1,0 +1,1 @@
+"""Tests of the running service as a whole: CLI, faults, processes, limits, fuzzing."""

@@ -1,0 +1,1 @@
+"""Tests of readers' data rights and retention."""

@@ -1,0 +1,1 @@
+"""Tests of sharing: tracked links and mail to a friend."""

@@ -1,0 +1,1 @@
+"""Test support modules, registered as pytest plugins by tests/conftest.py."""
