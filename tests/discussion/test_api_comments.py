@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 

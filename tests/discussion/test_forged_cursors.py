@@ -1,5 +1,4 @@
 """Forged cursors and ids beyond the integer columns' range are a 400 or 404, never a 500."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import json
 
 import pytest
 
-from tests.support.moderation import admin, admin_token, bearer, config, sign_in  # noqa: F401
+from tests.support.moderation import bearer, sign_in
 
 HUGE = 99999999999999999999
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 
 def test_a_retry_with_the_same_key_returns_the_first_answer(app, client):

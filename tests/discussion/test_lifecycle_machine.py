@@ -36,7 +36,7 @@ class CommentLifecycle(RuleBasedStateMachine):
 
     @initialize()
     def reset(self) -> None:
-        from tests.conftest import sql
+        from tests.support.app import sql
 
         sql(self.app, "DELETE FROM comments")
         sql(self.app, "DELETE FROM threads")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 READER = {"REMOTE_ADDR": "198.51.100.7"}

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.embed_host import ARTICLE, allow_host, open_article, ready_frame, script_tag
 
 pytestmark = pytest.mark.browser

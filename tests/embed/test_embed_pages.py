@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 ORIGIN = "https://www.news.example"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.embed_host import allow_host, open_article, script_tag
 
 pytestmark = pytest.mark.browser

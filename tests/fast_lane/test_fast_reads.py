@@ -224,7 +224,7 @@ def test_a_hundred_paths_are_answered_in_the_lane(client, post, flask_calls):
 
 
 def test_a_thread_made_again_at_the_same_path_gets_its_own_etag(app, client, post):
-    from tests.conftest import sql
+    from tests.support.app import sql
 
     post(text="From the first life of this thread")
     first = client.get(READ)

@@ -2,7 +2,6 @@
 
 Everything runs on real SQLite and PostgreSQL through the fixtures; nothing is mocked.
 """
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -17,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import backends, sql
-from tests.support.moderation import admin, make_site, set_policy, sign_in  # noqa: F401 - fixtures
+from tests.support.app import backends, sql
+from tests.support.moderation import make_site, set_policy, sign_in
 
 URI = "/2019/02/08/summit/"
 

@@ -9,8 +9,7 @@ from collections import Counter
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import SECRET, sql
-from tests.operations.test_faults import private_redis  # noqa: F401 - a fixture this module reuses
+from tests.support.app import SECRET, sql
 from tests.support.mailing import outbox, queue, run_once
 from tests.support.smtp import Mailbox, free_port
 
@@ -27,7 +26,7 @@ def _share_body(app) -> dict[str, str]:
 
 
 def test_with_redis_stopped_sharing_by_mail_fails_closed(
-        private_redis, database_url, tmp_path, monkeypatch):  # noqa: F811
+        private_redis, database_url, tmp_path, monkeypatch):
     from comments import create_app
     from comments.extensions import db
     from comments.services.sites import create_site

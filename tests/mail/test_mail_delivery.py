@@ -7,7 +7,7 @@ import time
 import pytest
 
 from comments.services.mail.compose import TEMPLATE_ROOT
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.mailing import outbox, queue, run_once
 from tests.support.smtp import self_signed_certificate, start_server
 

@@ -27,7 +27,7 @@ def test_without_smtp_mail_becomes_eml_files_in_the_instance_folder(app, runner,
 def test_a_resent_message_replaces_its_file_instead_of_adding_one(app, tmp_path):
     queue(app)
     run_once(app)
-    from tests.conftest import sql
+    from tests.support.app import sql
 
     sql(app, "UPDATE outbox SET status = 'pending', claimed_by = NULL")
     run_once(app)
@@ -59,7 +59,7 @@ def test_finished_mail_is_forgotten_after_the_keep_period(app):
 
     from comments.models.types import utcnow
     from comments.services.mail.outbox_pruning import prune_finished_mail
-    from tests.conftest import sql
+    from tests.support.app import sql
 
     queue(app, count=4)
     sql(app, "UPDATE outbox SET status = 'sent' WHERE id IN (1, 2)")

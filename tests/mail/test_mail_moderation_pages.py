@@ -1,17 +1,11 @@
 """What moderators see of mail: the files a fresh install writes, and sharing on the dashboard."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import re
 
 from tests.support.mailing import queue, run_once
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    admin,
-    config,
-    make_moderator,
-    sign_in,
-)
+from tests.support.moderation import make_moderator, sign_in
 
 
 def test_admins_see_the_mail_files_and_read_one_as_plain_text(app, client, admin):
@@ -38,7 +32,7 @@ def test_mail_files_are_for_admins_only(app, client):
 
 
 def test_the_dashboard_lists_the_most_shared_articles_with_clicks(app, client, admin):
-    from tests.conftest import sql
+    from tests.support.app import sql
 
     for uri in ("/a/", "/a/", "/b/"):
         client.post("/api/v1/shares/links", json={"uri": uri, "title": f"Story {uri}"})
@@ -54,7 +48,7 @@ def test_the_dashboard_lists_the_most_shared_articles_with_clicks(app, client, a
 def test_a_held_reply_approved_through_the_moderation_api_is_mailed_once(app, client, admin,
                                                                           smtp_server):
     from comments.services.sites import update_site
-    from tests.conftest import post_comment, sql
+    from tests.support.app import post_comment, sql
     from tests.support.moderation import bearer, make_token
 
     app.config["SMTP_URL"] = smtp_server.url

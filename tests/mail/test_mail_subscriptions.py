@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 

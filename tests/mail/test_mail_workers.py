@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,10 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import SECRET, sql
-from tests.support.mailing import outbox, queue, run_once
-
-COMMENTS = str(Path(sys.executable).parent / "comments")
+from tests.support.app import sql
+from tests.support.mailing import outbox, queue, run_once, start_worker, wait_for
 
 
 @pytest.fixture
@@ -28,25 +22,6 @@ def config(config, smtp_server):
     config.update(SMTP_URL=smtp_server.url, MAIL_RETRY_BASE_SECONDS=0, SMTP_TIMEOUT=2,
                   MAIL_BATCH_SIZE=10)
     return config
-
-
-def start_worker(database_url: str, smtp_url: str, tmp_path: Path, *args: str,
-                 **settings_: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "COMMENTS_DATABASE_URL": database_url, "COMMENTS_SECRET_KEY": SECRET,
-           "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance"), "COMMENTS_SMTP_URL": smtp_url,
-           "COMMENTS_MAIL_IDLE_SECONDS": "0.2", "COMMENTS_SMTP_TIMEOUT": "2",
-           "COMMENTS_MAIL_RETRY_BASE_SECONDS": "0.2", "COMMENTS_MAIL_RETRY_MAX_SECONDS": "0.4"}
-    env.update({f"COMMENTS_{key}": value for key, value in settings_.items()})
-    return subprocess.Popen([COMMENTS, "worker", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
 
 
 def test_parallel_workers_never_send_a_message_twice(app, smtp_server):

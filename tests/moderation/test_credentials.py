@@ -1,11 +1,10 @@
 """No moderation page or action answers without the credentials it needs."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import re
 
-from tests.support.moderation import config, make_moderator, sign_in  # noqa: F401
+from tests.support.moderation import make_moderator, sign_in
 
 OPEN = {"/moderate/signin", "/moderate/static/<path:filename>", "/moderate/mail/<token>"}
 

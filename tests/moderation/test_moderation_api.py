@@ -1,19 +1,9 @@
 """The moderation JSON API of API.md: bearer tokens, listing, actions, bulk, threads."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
-from tests.conftest import sql
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    admin,
-    admin_token,
-    bearer,
-    config,
-    make_moderator,
-    make_site,
-    make_token,
-    set_policy,
-)
+from tests.support.app import sql
+from tests.support.moderation import bearer, make_moderator, make_site, make_token, set_policy
 
 URI = "/2019/02/08/summit/"
 API = "/api/v1/moderation"

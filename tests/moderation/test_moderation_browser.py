@@ -1,12 +1,11 @@
 """The moderation UI in a real Chromium: sign in, approve from the keyboard, bulk-reject, hostile data."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sql
-from tests.support.moderation import PASSWORD, admin, config, set_policy  # noqa: F401 - fixtures
+from tests.support.app import sql
+from tests.support.moderation import PASSWORD, set_policy
 
 URI = "/2019/02/08/summit/"
 pytestmark = pytest.mark.browser

@@ -1,12 +1,11 @@
 """The dashboard's figures and its inline SVG charts; the CLI for moderators and tokens."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import sql
-from tests.support.moderation import config, set_policy  # noqa: F401 - fixtures
+from tests.support.app import sql
+from tests.support.moderation import set_policy
 
 
 def test_figures_count_per_day_and_age_the_queue(app, post):
@@ -82,3 +81,15 @@ def test_tokens_from_the_cli(app, runner, client):
     revoked = runner.invoke(args=["tokens", "revoke", token_id, "--email", "ed@example.com"])
     assert revoked.exit_code == 0
     assert client.get("/api/v1/moderation/comments", headers=headers).status_code == 401
+
+
+def test_passwords_are_hashed_at_the_production_cost_unless_a_test_lowers_it(app):
+    """The suite hashes cheaply (tests/support/app.py); a real install uses RFC 9106's cost."""
+    from comments import create_app
+    from comments.services.moderation.moderators import _hasher
+
+    production = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x"})
+    with production.app_context():
+        assert _hasher().hash("a long enough password").startswith("$argon2id$v=19$m=65536,t=3,")
+    with app.app_context():
+        assert _hasher().hash("a long enough password").startswith("$argon2id$v=19$m=1024,t=1,")

@@ -1,5 +1,4 @@
 """Moderator mail: one outbox row per moderator of the site, and single-use confirmation links."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -7,14 +6,8 @@ import re
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tests.conftest import sql
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    config,
-    csrf_token,
-    make_moderator,
-    make_site,
-    set_policy,
-)
+from tests.support.app import sql
+from tests.support.moderation import csrf_token, make_moderator, make_site, set_policy
 
 URI = "/2019/02/08/summit/"
 

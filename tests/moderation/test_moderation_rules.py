@@ -1,5 +1,4 @@
 """Rules: blocked and held words with wildcards, bans by email, domain and address range."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from comments.services.moderation.rules import compile_rules, compile_words
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.moderation import add_rule
 
 URI = "/2019/02/08/summit/"

@@ -1,5 +1,4 @@
 """Site policies and spam signals: modes, links, flags, closed threads, bot signs, duplicates, Akismet."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.moderation import set_policy
 
 URI = "/2019/02/08/summit/"

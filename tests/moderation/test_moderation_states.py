@@ -1,5 +1,4 @@
 """A state machine over posting and moderating: nothing rejected or spam ever shows, counts stay exact."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -16,12 +15,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.conftest import sql
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    add_rule,
-    admin,
-    config,
-)
+from tests.support.app import sql
+from tests.support.moderation import add_rule
 
 URIS = ("/a/", "/b/")
 KINDS = ("ok", "held", "spam", "rejected")

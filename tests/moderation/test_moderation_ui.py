@@ -1,5 +1,4 @@
 """The moderation UI over HTTP: sign-in, CSRF, throttling, sessions that end, pages and actions."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -7,17 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import sql
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    PASSWORD,
-    admin,
-    config,
-    csrf_token,
-    make_moderator,
-    make_site,
-    set_policy,
-    sign_in,
-)
+from tests.support.app import sql
+from tests.support.moderation import PASSWORD, csrf_token, make_moderator, make_site, set_policy, sign_in
 
 URI = "/2019/02/08/summit/"
 

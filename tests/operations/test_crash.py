@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.live import free_port
 
 CLIENTS = 40

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
 import time
 import uuid
 
 import pytest
-import redis
 
-from tests.conftest import sql
-from tests.support.live import free_port
+from tests.support.app import sql
 
 BODY = {"uri": "/a/", "text": "written while the database was busy"}
 
@@ -65,29 +61,6 @@ def test_a_database_locked_past_the_busy_timeout_answers_503_and_a_retry_creates
     assert sql(app, "SELECT count(*) FROM comments WHERE text = :t", t=BODY["text"])[0][0] == 1
     assert client.get("/api/v1/comments?uri=/a/").json["thread"]["count"] == 2
 
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A Redis server of this test alone, so that it can be stopped."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is part of this kind of machine"
-    port = free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port, socket_timeout=1)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield process, f"redis://127.0.0.1:{port}/0"
-    if process.poll() is None:
-        process.terminate()
-        process.wait(10)
 
 
 def test_with_redis_stopped_reads_work_and_posts_fall_back_to_local_limits(

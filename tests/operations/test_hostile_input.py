@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 
 def test_non_json_writes_are_415(client):

@@ -19,10 +19,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SECRET, backends, migrated_postgres_database
-from tests.mail.test_mail_workers import start_worker, wait_for
+from tests.support.app import SECRET, backends, migrated_postgres_database
 from tests.support.live import free_port
-from tests.support.mailing import queue
+from tests.support.mailing import queue, start_worker, wait_for
 
 # One xdist worker runs the whole module, so the four-process cluster boots once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("multiprocess")]

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 
 def _metric(text: str, name: str, **labels: str) -> float | None:

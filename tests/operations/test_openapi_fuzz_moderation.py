@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.support.moderation import admin, admin_token, bearer, config  # noqa: F401 - cheap password hashing  # noqa: F401 - fixtures
+from tests.support.moderation import bearer
 
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 EXAMPLES = int(os.environ.get("COMMENTS_FUZZ_EXAMPLES", "25"))
@@ -35,7 +35,7 @@ def _run(operation, examples, check):
     one()
 
 
-def test_with_a_token_every_moderation_operation_keeps_its_contract(app, post, admin_token):  # noqa: F811
+def test_with_a_token_every_moderation_operation_keeps_its_contract(app, post, admin_token):
     post(text="a comment to approve, reject and pin")
     post(text="a reply-less second one", uri="/b/")
     token = bearer(admin_token)
@@ -50,7 +50,7 @@ def test_with_a_token_every_moderation_operation_keeps_its_contract(app, post, a
 @pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer not-a-token", "Basic YTpi",
                                            "bearer  "])
 def test_without_valid_credentials_every_moderation_operation_answers_401(
-        app, post, admin_token, authorization):  # noqa: F811
+        app, post, admin_token, authorization):
     post(text="something a stranger would like to approve")
     seen: list[int] = []
 

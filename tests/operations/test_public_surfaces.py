@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import SECRET
+from tests.support.app import SECRET
 from tests.support.surfaces import READERS, URI, needles, walk
 
 REFERRER_POLICIES = {"no-referrer", "strict-origin-when-cross-origin", "same-origin",

@@ -1,5 +1,4 @@
 """Every signed token purpose is refused after its age, for another purpose, and on reuse."""
-# ruff: noqa: F811 - fixtures imported from tests.support.moderation are parameters here
 
 from __future__ import annotations
 
@@ -12,13 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import sql
-from tests.support.moderation import (
-    config,  # noqa: F401 - cheap password hashing
-    csrf_token,
-    make_moderator,
-    set_policy,
-)
+from tests.support.app import sql
+from tests.support.moderation import csrf_token, make_moderator, set_policy
 
 URI = "/2019/02/08/summit/"
 OTHER = {"edit": "share-link", "moderation-link": "edit", "unsubscribe": "confirm-email",

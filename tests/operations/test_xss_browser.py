@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.mailing import run_once
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.porting_files import real_export, wxr, wxr_comment
 
 

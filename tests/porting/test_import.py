@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.porting_files import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 EMAIL = "Reader.One@Example.org"

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from tests.conftest import sql
-from tests.support.moderation import (  # noqa: F401 - fixtures
-    admin,
-    admin_token,
-    bearer,
-    config,
-    make_moderator,
-    make_site,
-    make_token,
-)
+from tests.support.app import sql
+from tests.support.moderation import bearer, make_moderator, make_site, make_token
 
 EMAIL = "reader@example.org"
 
 
-def test_a_moderator_exports_then_erases_a_readers_data(app, client, post, admin_token):  # noqa: F811
+def test_a_moderator_exports_then_erases_a_readers_data(app, client, post, admin_token):
     post(text="Mine", email=EMAIL, author="Reader")
     post(text="Not mine", email="other@example.org", author="Other")
     copy = client.post("/api/v1/moderation/privacy/export", json={"email": EMAIL, "site": "default"},

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 OLD = "2020-01-01 00:00:00"
 

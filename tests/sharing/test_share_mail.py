@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.mailing import outbox, run_once
 
 URI = "/2019/02/08/summit/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sql
+from tests.support.app import sql
 from tests.support.embed_host import ARTICLE, allow_host, open_article
 from tests.support.mailing import run_once
 

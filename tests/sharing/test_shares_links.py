@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 
 def test_a_share_link_leads_to_the_stored_article_and_counts_the_click(client, app):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from tests.conftest import sql
+from tests.support.app import SECRET, sql
+
+COMMENTS = str(Path(sys.executable).parent / "comments")
 
 SHARE_CONTEXT = {"thread_id": 1, "title": "Summit <b>talks</b>", "article_url":
                  "https://news.example/a/", "link": "http://127.0.0.1:5000/s/x",
@@ -40,3 +48,24 @@ def outbox(app: Flask) -> list[Any]:
     """Every outbox row: (id, status, attempts, recipient, message_id, last_error, kind)."""
     return sql(app, "SELECT id, status, attempts, recipient, message_id, last_error, kind "
                     "FROM outbox ORDER BY id")
+
+
+def start_worker(database_url: str, smtp_url: str, tmp_path: Path, *args: str,
+                 **settings_: str) -> subprocess.Popen[str]:
+    """`comments worker` in its own process, delivering to `smtp_url` with short retries."""
+    env = {**os.environ, "COMMENTS_DATABASE_URL": database_url, "COMMENTS_SECRET_KEY": SECRET,
+           "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance"), "COMMENTS_SMTP_URL": smtp_url,
+           "COMMENTS_MAIL_IDLE_SECONDS": "0.2", "COMMENTS_SMTP_TIMEOUT": "2",
+           "COMMENTS_MAIL_RETRY_BASE_SECONDS": "0.2", "COMMENTS_MAIL_RETRY_MAX_SECONDS": "0.4"}
+    env.update({f"COMMENTS_{key}": value for key, value in settings_.items()})
+    return subprocess.Popen([COMMENTS, "worker", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 30.0) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)

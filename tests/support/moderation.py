@@ -88,12 +88,6 @@ def add_rule(app: Flask, kind: str, pattern: str, site: str | None = "default",
 
 
 @pytest.fixture
-def config(config: dict[str, Any]) -> dict[str, Any]:
-    """Cheap password hashing: the suite signs in often and argon2's real cost is the point."""
-    return {**config, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024}
-
-
-@pytest.fixture
 def admin(app: Flask) -> int:
     """An admin of every site."""
     return make_moderator(app, "admin@example.com", role="admin", all_sites=True)

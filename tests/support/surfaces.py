@@ -12,7 +12,7 @@ from urllib.parse import quote
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import sql
+from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 READERS = [  # (email, address) of each writer
