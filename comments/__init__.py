@@ -34,7 +34,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments import models  # noqa: F401 - register the tables on the metadata
     from comments.fast_lane import caching
     from comments.fast_lane import middleware as fast_reads
-    from comments.web import cookie_session, errors, headers, health, metrics, moderate, proxies, requestlog
+    from comments.web import (
+        cookie_session,
+        errors,
+        headers,
+        health,
+        limits,
+        metrics,
+        moderate,
+        proxies,
+        requestlog,
+    )
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
     from comments.web.mail import pages as mail_pages
@@ -52,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     headers.init_app(app)
     caching.init_app(app)
+    limits.init_app(app)
     # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def isoformat(moment: datetime | None) -> str | None:
+    """A timestamp as ISO 8601 with its offset, as exports and data copies write it."""
+    return moment.isoformat() if moment else None
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware, on SQLite too."""
 

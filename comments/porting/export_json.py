@@ -5,24 +5,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import select
 
 from comments.extensions import db
 from comments.models import Comment, Site, Subscription, Thread
-from comments.models.types import utcnow
+from comments.models.types import isoformat, utcnow
 from comments.porting.jsonfile import FORMAT
 
 
 def comment_key(comment: Comment) -> str:
     """The stable identity a comment keeps across exports and imports."""
     return comment.import_key or f"comments:{comment.id}"
-
-
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def site_threads(site: Site) -> Iterator[Thread]:
@@ -49,7 +44,7 @@ def thread_comments(thread: Thread) -> list[Comment]:
 def write_json(site: Site, out: IO[str]) -> int:
     """Write the site's export to `out`; returns the number of comments written."""
     header = {
-        "format": FORMAT, "version": 1, "exported_at": _time(utcnow()),
+        "format": FORMAT, "version": 1, "exported_at": isoformat(utcnow()),
         "site": {"key": site.key, "name": site.name, "base_url": site.base_url,
                  "allowed_origins": site.allowed_origins, "mail_from": site.mail_from,
                  "settings": site.settings.to_dict()},
@@ -79,8 +74,8 @@ def thread_json(thread: Thread, comments: list[Comment]) -> dict[str, Any]:
             .order_by(Subscription.id)).scalars():
         subscriptions[sub.comment_id].append({
             "email": sub.email, "mode": sub.mode, "language": sub.language,
-            "created_at": _time(sub.created_at), "confirmed_at": _time(sub.confirmed_at),
-            "unsubscribed_at": _time(sub.unsubscribed_at),
+            "created_at": isoformat(sub.created_at), "confirmed_at": isoformat(sub.confirmed_at),
+            "unsubscribed_at": isoformat(sub.unsubscribed_at),
         })
     return {
         "uri": thread.uri, "title": thread.title, "closed": thread.closed,
@@ -89,7 +84,7 @@ def thread_json(thread: Thread, comments: list[Comment]) -> dict[str, Any]:
             "parent": keys.get(comment.parent_id) if comment.parent_id else None,
             "author": comment.author, "email": comment.email, "website": comment.website,
             "text": comment.text, "html": comment.html, "status": comment.status,
-            "created_at": _time(comment.created_at), "edited_at": _time(comment.edited_at),
+            "created_at": isoformat(comment.created_at), "edited_at": isoformat(comment.edited_at),
             "likes": comment.likes, "dislikes": comment.dislikes, "pinned": comment.pinned,
             "notify_replies": comment.notify_replies, "reasons": comment.reasons or [],
             "subscriptions": subscriptions.get(comment.id, []),

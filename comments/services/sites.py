@@ -17,10 +17,15 @@ from comments.schemas.common import SITE_KEY
 
 def get_site(key: str) -> Site:
     """The site with this key, or SiteNotFound."""
-    site = db.session.execute(select(Site).where(Site.key == key)).scalar_one_or_none()
+    site = find_site(key)
     if site is None:
         raise SiteNotFound()
     return site
+
+
+def find_site(key: str) -> Site | None:
+    """The site with this key, if there is one."""
+    return db.session.execute(select(Site).where(Site.key == key)).scalar_one_or_none()
 
 
 def list_sites() -> list[Site]:

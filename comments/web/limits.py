@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, request
-from sqlalchemy import select
+from flask import Flask, g, request
 
-from comments.extensions import db, limiter
-from comments.models import Comment, Site, Thread
+from comments.extensions import limiter
+from comments.models import Site
 from comments.models.site import SiteSettings
+from comments.services.discussion.threads import site_of_comment
+from comments.services.sites import find_site
 
 
-@limiter.request_filter
+def init_app(app: Flask) -> None:
+    """Let reads skip the limiter (the limiter is one object shared by every app in a process)."""
+    if _reads_are_never_limited not in limiter._request_filters:
+        limiter.request_filter(_reads_are_never_limited)
+
+
 def _reads_are_never_limited() -> bool:
     """Every limit is on a write: a read skips the limiter's work on each request."""
     return request.method in ("GET", "HEAD", "OPTIONS")
@@ -26,15 +32,12 @@ def _site_of_request() -> Site | None:
     site: Site | None = None
     comment_id = (request.view_args or {}).get("comment_id")
     if comment_id is not None:
-        site = db.session.execute(
-            select(Site).join(Thread, Thread.site_id == Site.id)
-            .join(Comment, Comment.thread_id == Thread.id).where(Comment.id == comment_id)
-        ).scalar_one_or_none()
+        site = site_of_comment(comment_id)
     else:
         body = request.get_json(silent=True)
         key = body.get("site") if isinstance(body, dict) else None
         key = key if isinstance(key, str) and len(key) <= 64 else "default"
-        site = db.session.execute(select(Site).where(Site.key == key)).scalar_one_or_none()
+        site = find_site(key)
     g.limit_site = site
     return site
 

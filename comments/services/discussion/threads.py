@@ -61,6 +61,14 @@ def comment_in_context(comment_id: int, status: str | None = None) -> tuple[Comm
     return row[0], row[1], row[2]
 
 
+def site_of_comment(comment_id: int) -> Site | None:
+    """The site a comment belongs to, if the comment exists."""
+    return db.session.execute(
+        select(Site).join(Thread, Thread.site_id == Site.id)
+        .join(Comment, Comment.thread_id == Thread.id).where(Comment.id == comment_id)
+    ).scalar_one_or_none()
+
+
 def is_closed(site: Site, thread: Thread) -> bool:
     """Whether new comments are refused: closed by a moderator, or older than the site allows."""
     return closed_now(thread.closed, thread.created_at, site.settings.close_after_days)

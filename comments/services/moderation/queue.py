@@ -126,6 +126,15 @@ def items_for(comments: list[tuple[Comment, Thread, Site]]) -> list[QueueItem]:
     return items
 
 
+def thread_items(site: Site, thread: Thread, limit: int) -> list[QueueItem]:
+    """Every comment of one thread, whatever its status, oldest first (at most `limit`)."""
+    comments = db.session.execute(
+        select(Comment).where(Comment.thread_id == thread.id)
+        .order_by(Comment.created_at, Comment.id).limit(limit)
+    ).scalars()
+    return items_for([(comment, thread, site) for comment in comments])
+
+
 def _add_flags(items: list[QueueItem]) -> None:
     ids = [item.comment.id for item in items if item.comment.flag_count]
     if not ids:

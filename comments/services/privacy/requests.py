@@ -23,7 +23,7 @@ from comments.models import (
     Subscription,
     Thread,
 )
-from comments.models.types import utcnow
+from comments.models.types import isoformat, utcnow
 from comments.services import tokens
 from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump
@@ -194,7 +194,6 @@ def _comments_of(hashed: str, site: Site | None, address: str | None = None) -> 
 
 def export_data(hashed: str, site: Site | None) -> dict[str, Any]:
     """The reader's comments and subscriptions, as a JSON-ready document."""
-    from comments.porting.export_json import _time
 
     comments = []
     for comment, thread, owner in db.session.execute(_comments_of(hashed, site)):
@@ -203,7 +202,7 @@ def export_data(hashed: str, site: Site | None) -> dict[str, Any]:
             "uri": thread.uri, "parent_id": comment.parent_id, "author": comment.author,
             "email": comment.email, "website": comment.website, "text": comment.text,
             "html": comment.html, "status": comment.status,
-            "created_at": _time(comment.created_at), "edited_at": _time(comment.edited_at),
+            "created_at": isoformat(comment.created_at), "edited_at": isoformat(comment.edited_at),
             "likes": comment.likes, "dislikes": comment.dislikes,
             "notify_replies": comment.notify_replies,
         })
@@ -212,14 +211,14 @@ def export_data(hashed: str, site: Site | None) -> dict[str, Any]:
     if site is not None:
         subscriptions = subscriptions.where(Subscription.site_id == site.id)
     return {
-        "format": "comments-personal-data", "exported_at": _time(utcnow()),
+        "format": "comments-personal-data", "exported_at": isoformat(utcnow()),
         "site": site.key if site else None,
         "comments": comments,
         "subscriptions": [{
             "uri": thread.uri, "comment_id": sub.comment_id, "email": sub.email,
-            "mode": sub.mode, "language": sub.language, "created_at": _time(sub.created_at),
-            "confirmed_at": _time(sub.confirmed_at),
-            "unsubscribed_at": _time(sub.unsubscribed_at),
+            "mode": sub.mode, "language": sub.language, "created_at": isoformat(sub.created_at),
+            "confirmed_at": isoformat(sub.confirmed_at),
+            "unsubscribed_at": isoformat(sub.unsubscribed_at),
         } for sub, thread in db.session.execute(subscriptions.order_by(Subscription.id))],
     }
 

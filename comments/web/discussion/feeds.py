@@ -6,19 +6,14 @@ from typing import Any
 
 from flask import Response, g, render_template
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from comments.extensions import db
 from comments.fast_lane.caching import CACHE_CONTROL
-from comments.models import Comment, CommentStatus, Thread
 from comments.models.types import utcnow
 from comments.schemas.comments import FeedQuery, SiteFeedQuery
-from comments.services.discussion import reading
-from comments.services.sites import get_site
+from comments.services.discussion import feeds
 
 bp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Atom feeds")
 
-FEED_SIZE = 50
 ATOM = {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}
 
 
@@ -37,20 +32,13 @@ def _atom(**context: Any) -> Response:
 @bp.doc(responses={"200": {"description": "An Atom feed", **ATOM}})
 def thread_feed(args: dict[str, Any]) -> Response:
     """The newest visible comments of one article, as Atom."""
-    site, thread = reading.load_thread(args["site"], args["uri"])
+    feed = feeds.thread_feed(args["site"], args["uri"])
+    site, thread = feed.site, feed.thread
     g.cors_origins = site.allowed_origins
-    entries: list[tuple[Comment, Thread]] = []
-    if thread is not None:
-        rows = db.session.execute(
-            select(Comment).where(Comment.thread_id == thread.id,
-                                  Comment.status == CommentStatus.APPROVED)
-            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(FEED_SIZE)
-        ).scalars()
-        entries = [(comment, thread) for comment in rows]
     title = thread.title if thread and thread.title else args["uri"]
     return _atom(site=site, feed_id=f"thread:{site.key}:{args['uri']}",
                  title=f"Comments on {title}", link=site.article_url(args["uri"]),
-                 entries=entries)
+                 entries=feed.entries)
 
 
 @bp.route("/recent.atom", methods=["GET"])
@@ -58,12 +46,8 @@ def thread_feed(args: dict[str, Any]) -> Response:
 @bp.doc(responses={"200": {"description": "An Atom feed", **ATOM}})
 def site_feed(args: dict[str, Any]) -> Response:
     """The newest visible comments across a site, as Atom."""
-    site = get_site(args["site"])
+    feed = feeds.site_feed(args["site"])
+    site = feed.site
     g.cors_origins = site.allowed_origins  # a "recent comments" box on the site's own pages
-    rows = db.session.execute(
-        select(Comment, Thread).join(Thread, Thread.id == Comment.thread_id)
-        .where(Thread.site_id == site.id, Comment.status == CommentStatus.APPROVED)
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(FEED_SIZE)
-    ).all()
     return _atom(site=site, feed_id=f"site:{site.key}", title=f"Recent comments on {site.name}",
-                 link=site.base_url, entries=[(comment, thread) for comment, thread in rows])
+                 link=site.base_url, entries=feed.entries)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from comments.errors import BadParameters, Forbidden
-from comments.extensions import db
-from comments.models import Comment, ModerationEvent, Site
+from comments.models import Site
+from comments.services.audit import events_of_comment
 from comments.services.discussion.threads import get_thread
 from comments.services.moderation import actions as moderation
 from comments.services.moderation import queue as queue_service
-from comments.services.sites import get_site
+from comments.services.sites import get_site, list_sites
 from comments.web.moderate import bp
 from comments.web.moderate.session import local_next, me, signed_in
 
@@ -29,7 +28,7 @@ def moderated_sites() -> list[Site]:
     """The sites the signed-in moderator looks after, for filters and forms."""
     moderator = me()
     if moderator.all_sites:
-        return list(db.session.execute(select(Site).order_by(Site.key)).scalars())
+        return list_sites()
     return sorted(moderator.sites, key=lambda site: site.key)
 
 
@@ -89,10 +88,7 @@ def comment_page(comment_id: int) -> Any:
     """One comment: everything about it, its record, and a form to edit its text."""
     comment, thread, site = moderation.load_comment(comment_id, me())
     item = queue_service.items_for([(comment, thread, site)])[0]
-    events = list(db.session.execute(
-        select(ModerationEvent).where(ModerationEvent.comment_id == comment.id)
-        .order_by(ModerationEvent.id.desc()).limit(200)
-    ).scalars())
+    events = events_of_comment(comment.id)
     return render_template("moderate/comment.html", item=item, events=events,
                            actions=moderation.ACTIONS)
 
@@ -118,11 +114,7 @@ def thread_page() -> Any:
     if not me().may_moderate(site.id):
         raise Forbidden("You do not moderate this site.")
     thread = get_thread(site, uri)
-    comments = list(db.session.execute(
-        select(Comment).where(Comment.thread_id == thread.id)
-        .order_by(Comment.created_at, Comment.id).limit(THREAD_LIMIT)
-    ).scalars())
-    items = queue_service.items_for([(c, thread, site) for c in comments])
+    items = queue_service.thread_items(site, thread, THREAD_LIMIT)
     return render_template("moderate/thread.html", site=site, thread=thread, items=items,
                            actions=moderation.ACTIONS, limit=THREAD_LIMIT)
 
