@@ -15,9 +15,8 @@ from those same strings, so a match proves they were valid: Flask made that ETag
 it had validated. Counts are answered in full, so their parameters are checked with the very
 functions the schema validates with. Anything else (another path or method, a repeated or
 unusual parameter, an unknown site, a miss, a database error) goes on to Flask, which then
-answers it the usual way (after a thread miss, from the row read here:
-`thread_head_of_request`). Each answer is counted in the metrics and written to the access
-log like any other.
+answers it the usual way (after a thread miss, from the row read here: fast_lane/handoff.py).
+Each answer is counted in the metrics and written to the access log like any other.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug import urls as _werkzeug_urls  # noqa: F401 - registers "werkzeug.url_quote"
@@ -38,6 +37,7 @@ from werkzeug.http import parse_etags
 from comments.errors import SiteNotFound
 from comments.extensions import db
 from comments.fast_lane.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
+from comments.fast_lane.handoff import keep_thread_head
 from comments.schemas.comments import SORTS, CountsQuery, ThreadQuery
 from comments.schemas.common import SITE_KEY, all_uris_valid, uri_problem
 from comments.services.discussion import reading
@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 THREAD_ROUTE = "/api/v1/comments"
 COUNTS_ROUTE = "/api/v1/counts"
-HEAD_KEY = "comments.thread_head"
 THREAD_PARAMETERS = frozenset({"site", "uri", "sort", "limit", "after"})
 LIMIT = re.compile(r"[1-9][0-9]{0,2}\Z")
 CURSOR = re.compile(r"[A-Za-z0-9_-]{1,300}\Z")
@@ -112,7 +111,7 @@ class FastReads:
         if params is None:
             return None
         head = reading.thread_head(params["site"], params["uri"], self._get_engine())
-        environ[HEAD_KEY] = head  # on a miss the view goes on from this row, not a second query
+        keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
             return _answer(environ, THREAD_ROUTE, etag, head.allowed_origins, None)
@@ -205,11 +204,3 @@ def _answer(environ: dict[str, Any], route: str, etag: str, origins: list[str],
             [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
              *headers, *security_headers(route, "application/json", secure)],
             body)
-
-
-def thread_head_of_request(site_key: str, uri: str) -> reading.ThreadHead:
-    """The head the fast lane read for this request, or a fresh one (one query either way)."""
-    head = request.environ.get(HEAD_KEY)
-    if isinstance(head, reading.ThreadHead) and head.site_key == site_key and head.uri == uri:
-        return head
-    return reading.thread_head(site_key, uri)

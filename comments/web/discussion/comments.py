@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from comments.fast_lane.caching import answer_memo, encode, public_json, thread_etag
-from comments.fast_lane.middleware import thread_head_of_request
+from comments.fast_lane.handoff import thread_head_of_request
 from comments.models import Site, Thread
 from comments.schemas.comments import (
     CommentEdit,
