@@ -3,7 +3,8 @@
 A CDN in front of the embed revalidates every busy thread every few seconds (s-maxage=5),
 and a revalidation needs only the thread's current version: one indexed row. Through Flask,
 webargs and the request hooks, answering costs several times the query. So this WSGI
-middleware answers these itself, with exactly the headers Flask would send (a test compares):
+middleware answers these itself, with the very headers the Flask views answer with (both take
+them from caching.public_read_headers; a test still compares the two answers):
 
 - GET /api/v1/comments whose If-None-Match holds the current ETag: 304;
 - the same read when this process already encoded the page for the current ETag
@@ -36,12 +37,17 @@ from werkzeug.http import parse_etags
 
 from comments.errors import SiteNotFound
 from comments.extensions import db
-from comments.fast_lane.caching import CACHE_CONTROL, AnswerMemo, body_etag, encode, thread_etag
+from comments.fast_lane.caching import (
+    AnswerMemo,
+    body_etag,
+    encode,
+    public_read_headers,
+    thread_etag,
+)
 from comments.fast_lane.handoff import keep_thread_head
 from comments.schemas.comments import SORTS, CountsQuery, ThreadQuery
 from comments.schemas.common import SITE_KEY, all_uris_valid, uri_problem
 from comments.services.discussion import reading
-from comments.web.headers import cors_headers, security_headers
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
@@ -114,11 +120,11 @@ class FastReads:
         keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return _answer(environ, THREAD_ROUTE, etag, head.allowed_origins, None)
+            return _answer(environ, etag, head.allowed_origins, None)
         answer = memo.get(etag) if memo is not None else None
         if answer is None:
             return None
-        return _answer(environ, THREAD_ROUTE, etag, head.allowed_origins, answer)
+        return _answer(environ, etag, head.allowed_origins, answer)
 
     def _thread_parameters(self, query: str) -> dict[str, str] | None:
         """The read's parameters as written, with defaults; None when Flask should judge them."""
@@ -158,8 +164,8 @@ class FastReads:
         etag = body_etag(body)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return _answer(environ, COUNTS_ROUTE, etag, origins, None)
-        return _answer(environ, COUNTS_ROUTE, etag, origins, encode(body))
+            return _answer(environ, etag, origins, None)
+        return _answer(environ, etag, origins, encode(body))
 
     def _get_engine(self) -> Engine:
         if self._engine is None:
@@ -192,15 +198,7 @@ def _validators(field: Any) -> list[Any]:
     return list(validate) if isinstance(validate, list | tuple) else [validate]
 
 
-def _answer(environ: dict[str, Any], route: str, etag: str, origins: list[str],
-            body: bytes | None) -> Answer:
-    """A public read's 200 (`body`) or 304 (None) with the headers Flask's hooks would add."""
-    secure = environ.get("wsgi.url_scheme") in ("https", "wss")
-    headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Origin"),
-               *cors_headers(environ.get("HTTP_ORIGIN"), origins)]
-    if body is None:
-        return "304 NOT MODIFIED", headers + security_headers(route, None, secure), b""
-    return ("200 OK",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-             *headers, *security_headers(route, "application/json", secure)],
-            body)
+def _answer(environ: dict[str, Any], etag: str, origins: list[str], body: bytes | None) -> Answer:
+    """A public read's 200 (`body`) or 304 (None), with the headers a Flask view answers with."""
+    headers = public_read_headers(environ, etag, origins, body)
+    return ("304 NOT MODIFIED", headers, b"") if body is None else ("200 OK", headers, body)
