@@ -3,7 +3,8 @@ headers of every public read answer, and a memo of encoded answers by ETag.
 
 A public read (a thread page, counts) is answered either by the fast lane before Flask or by a
 Flask view; both take their headers from `public_read_headers`, so the two answers are the same
-by construction (Flask's own hooks then only add the request id, as the lane does).
+by construction (Flask's own hooks then only add the request id, as the lane does; the hooks
+are pinned by tests/fast_lane/test_request_hooks.py).
 
 The memo is not a cache that can go stale: a thread read always asks the database for the
 thread's current version first, and the ETag built from it names exactly one answer. Between
@@ -78,8 +79,8 @@ def public_read_headers(environ: dict[str, Any], etag: str, origins: list[str],
 def public_json(body: Any, etag: str, origins: list[str]) -> Response:
     """A Flask view's public read answer, or an empty 304 when `body` is None.
 
-    `body` may be already encoded (bytes), as the memo keeps it. The headers are
-    public_read_headers', so the hooks that add CORS and security headers find them all set.
+    `body` may be already encoded (bytes), as the memo keeps it. Its headers come from
+    public_read_headers, so Flask's CORS and security hooks find every one already set.
     """
     if body is None:
         return Response(status=304, headers=public_read_headers(request.environ, etag, origins, None))
