@@ -1,1 +1,1 @@
-"""The hot public reads: the fast lane before Flask, ETags and the answer memo, driver reads."""
+"""The hot public reads: the lane before Flask and its queries, shared headers, ETags, memo, driver reads."""

@@ -1,5 +1,10 @@
-"""HTTP caching of public reads: ETags from thread versions, CDN-friendly Cache-Control, and a
-memo of encoded answers by ETag.
+"""HTTP caching of public reads: ETags from thread versions, CDN-friendly Cache-Control, the
+headers of every public read answer, and a memo of encoded answers by ETag.
+
+A public read (a thread page, counts) is answered either by the fast lane before Flask or by a
+Flask view; both take their headers from `public_read_headers`, so the two answers are the same
+by construction (Flask's own hooks then only add the request id, as the lane does; the hooks
+are pinned by tests/fast_lane/test_request_hooks.py).
 
 The memo is not a cache that can go stale: a thread read always asks the database for the
 thread's current version first, and the ETag built from it names exactly one answer. Between
@@ -15,11 +20,13 @@ from collections import OrderedDict
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 from comments.services.discussion.reading import ThreadHead
+from comments.web.headers import cors_headers, security_headers
 
 CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+JSON = "application/json"
 
 
 def thread_etag(head: ThreadHead, sort: str, limit: str, after: str) -> str:
@@ -51,20 +58,35 @@ def encode(body: Any) -> bytes:
     return orjson.dumps(body)
 
 
-def public_json(body: Any, etag: str) -> Response:
-    """A cacheable public JSON answer, or an empty 304 when `body` is None.
+def public_read_headers(environ: dict[str, Any], etag: str, origins: list[str],
+                        body: bytes | None) -> list[tuple[str, str]]:
+    """Every header of a public read's answer but its request id: a 200 carrying `body`, or an
+    empty 304 when None, to the request described by the WSGI `environ`.
 
-    `body` may be already encoded (bytes), as the memo keeps it.
+    `origins` are the site's allowed origins (CORS). The fast lane answers with exactly this
+    list; a Flask view's answer is built from it too (see public_json).
     """
-    response: Response
+    path = environ.get("PATH_INFO", "")
+    secure = environ.get("wsgi.url_scheme") in ("https", "wss")
+    headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Origin"),
+               *cors_headers(environ.get("HTTP_ORIGIN"), origins)]
     if body is None:
-        response = Response(status=304)
-    else:
-        data = body if isinstance(body, bytes) else encode(body)
-        response = current_app.response_class(data, mimetype="application/json")
-    response.set_etag(etag, weak=True)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+        return headers + security_headers(path, None, secure)
+    return [("Content-Type", JSON), ("Content-Length", str(len(body))), *headers,
+            *security_headers(path, JSON, secure)]
+
+
+def public_json(body: Any, etag: str, origins: list[str]) -> Response:
+    """A Flask view's public read answer, or an empty 304 when `body` is None.
+
+    `body` may be already encoded (bytes), as the memo keeps it. Its headers come from
+    public_read_headers, so Flask's CORS and security hooks find every one already set.
+    """
+    if body is None:
+        return Response(status=304, headers=public_read_headers(request.environ, etag, origins, None))
+    data = body if isinstance(body, bytes) else encode(body)
+    return current_app.response_class(
+        data, headers=public_read_headers(request.environ, etag, origins, data))
 
 
 class AnswerMemo:

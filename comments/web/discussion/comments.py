@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from comments.fast_lane.caching import answer_memo, encode, public_json, thread_etag
-from comments.fast_lane.middleware import thread_head_of_request
+from comments.fast_lane.handoff import thread_head_of_request
 from comments.models import Site, Thread
 from comments.schemas.comments import (
     CommentEdit,
@@ -47,17 +47,18 @@ class Comments(MethodView):
         if args["after"]:
             reading.decode_cursor(args["after"], args["sort"])  # 400 early for a bad cursor
         head = thread_head_of_request(args["site"], args["uri"])
+        # Any answer from here on, an error too, lets the site's own pages read it.
         g.cors_origins = head.allowed_origins
         etag = thread_etag(head, args["sort"], str(args["limit"]), args["after"] or "")
         if request.if_none_match.contains_weak(etag):
-            return public_json(None, etag)
+            return public_json(None, etag, head.allowed_origins)
         memo = answer_memo()
         answer = memo.get(etag) if memo is not None else None
         if answer is None:
             answer = encode(_thread_answer(head.site(), head.thread(), args))
             if memo is not None:
                 memo.put(etag, answer)
-        return public_json(answer, etag)
+        return public_json(answer, etag, head.allowed_origins)
 
     @bp.arguments(CommentIn)
     @bp.response(201, CommentPosted)

@@ -28,5 +28,5 @@ def counts(args: dict[str, Any]) -> Response:
     body = {"counts": found}
     etag = body_etag(body)
     if request.if_none_match.contains_weak(etag):
-        return public_json(None, etag)
-    return public_json(body, etag)
+        return public_json(None, etag, origins)
+    return public_json(body, etag, origins)
