@@ -234,10 +234,10 @@ def test_avatars_are_drawn_from_the_opaque_seed_the_same_way_as_the_script():
 
 
 def test_the_script_finds_every_string_it_writes_in_the_page():
-    from comments import package_resource
+    from comments.web.embed.assets import asset_source
     from comments.web.embed.languages import SCRIPT_STRINGS
 
-    source = (package_resource("embed") / "thread.js").read_text()
+    source = asset_source("thread.js")
     used = set(re.findall(r'\bt\("(\w+)"', source)) | set(re.findall(r'"(err_\w+)"', source))
     assert used <= set(SCRIPT_STRINGS)
 
