@@ -13,17 +13,17 @@
    With fetch, Promise, <template>, Element.closest/after/replaceWith and :scope selectors, that
    means Chrome 58+, Edge 79+, Firefox 52+, Safari 11+; Internet Explorer and pre-Chromium Edge
    never. The minifier is held to the same level and fails the build on a syntax error. */
-var config = JSON.parse(document.getElementById("c-config").textContent);
-var lang = config.lang;
-var $ = function (selector, scope) { return (scope || document).querySelector(selector); };
-var $$ = function (selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); };
-var list = $("#c-list");
-var form = $("#c-form");
-var template = $("#c-template");
+const config = JSON.parse(document.getElementById("c-config").textContent);
+const lang = config.lang;
+const $ = (selector, scope) => (scope || document).querySelector(selector);
+const $$ = (selector, scope) => Array.from((scope || document).querySelectorAll(selector));
+const list = $("#c-list");
+const form = $("#c-form");
+const template = $("#c-template");
 // The thread as this page knows it; the modules after this one change it.
-var count = config.count;
-var sort = config.sort;
-var next = config.next;
+let count = config.count;
+let sort = config.sort;
+let next = config.next;
 
 function tell(message) {
   if (!config.origin || window.parent === window) { return; }
@@ -31,8 +31,8 @@ function tell(message) {
   window.parent.postMessage(message, config.origin);
 }
 
-var statusRegion = $("#c-status");
+const statusRegion = $("#c-status");
 function announce(text) {
   statusRegion.textContent = "";
-  window.setTimeout(function () { statusRegion.textContent = text; }, 30);
+  window.setTimeout(() => { statusRegion.textContent = text; }, 30);
 }

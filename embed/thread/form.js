@@ -1,22 +1,23 @@
 /* thread.js, form: what the reader writes: post and reply (with preview), and, on a comment,
    vote, flag, and edit or delete their own within the window; errors shown beside the field.
    ES2017 at most: the language rule is in core.js. */
-var attempt = { body: "", key: "" };
+// The post being sent and its idempotency key: a retry of the same text reuses the key.
+let attempt = { body: "", key: "" };
 function newKey() {
   if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-  var bytes = new Uint8Array(16);
+  const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
-  return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  return Array.from(bytes, (b) => `0${b.toString(16)}`.slice(-2)).join("");
 }
 
 function clearErrors(scope) {
-  $$(".c-error, .c-form-error", scope).forEach(function (node) { node.hidden = true; node.textContent = ""; node.classList.remove("c-ok"); });
-  $$("[aria-invalid]", scope).forEach(function (node) { node.removeAttribute("aria-invalid"); });
+  $$(".c-error, .c-form-error", scope).forEach((node) => { node.hidden = true; node.textContent = ""; node.classList.remove("c-ok"); });
+  $$("[aria-invalid]", scope).forEach((node) => { node.removeAttribute("aria-invalid"); });
 }
 
 function fieldError(scope, prefix, name, text) {
-  var input = scope.querySelector("[name=" + name + "]");
-  var slot = scope.querySelector("#" + prefix + name + "-error");
+  const input = scope.querySelector(`[name=${name}]`);
+  const slot = scope.querySelector(`#${prefix}${name}-error`);
   if (!input || !slot) { return false; }
   input.setAttribute("aria-invalid", "true");
   slot.textContent = text;
@@ -25,27 +26,28 @@ function fieldError(scope, prefix, name, text) {
 }
 
 function formError(scope, text, ok) {
-  var slot = scope.querySelector(".c-form-error");
+  const slot = scope.querySelector(".c-form-error");
   slot.textContent = text;
   slot.classList.toggle("c-ok", !!ok);
   slot.hidden = false;
 }
 
 function showProblem(scope, prefix, answer) {
-  var errors = answer.status === 422 && answer.data && answer.data.errors;
+  const errors = answer.status === 422 && answer.data && answer.data.errors;
   // A form sent faster than a person types (the time-to-submit check) has no field to mark.
   formError(scope, errors && errors.form_token ? t("err_too_fast") : problem(answer));
   if (!errors) { return; }
-  var first = null;
-  Object.keys(errors).forEach(function (name) {
-    var words = FIELD_WORDS[name] ? t(FIELD_WORDS[name], { n: config.text_max }) : [].concat(errors[name]).join(" ");
-    if (fieldError(scope, prefix, name, words)) { first = first || scope.querySelector("[name=" + name + "]"); }
+  let first = null;
+  Object.keys(errors).forEach((name) => {
+    const words = FIELD_WORDS[name] ? t(FIELD_WORDS[name], { n: config.text_max }) : [].concat(errors[name]).join(" ");
+    if (fieldError(scope, prefix, name, words)) { first = first || scope.querySelector(`[name=${name}]`); }
   });
   if (first) { first.focus(); }
 }
 
+/* ---- posting and replying ---- */
 function formBody() {
-  var data = new FormData(form);
+  const data = new FormData(form);
   return {
     site: config.site, uri: config.uri, title: config.title,
     parent_id: form.parentId || null,
@@ -57,21 +59,21 @@ function formBody() {
 }
 
 function checkForm(body) {
-  var ok = true;
+  let ok = true;
   if (!body.text.trim()) { ok = fieldError(form, "c-", "text", t("err_text", { n: config.text_max })) && false; }
   if (config.require_author && !body.author) { ok = fieldError(form, "c-", "author", t("err_author")) && false; }
   if ((config.require_email || body.notify_replies) && !body.email) { ok = fieldError(form, "c-", "email", t("err_email")) && false; }
   if (!ok) {
     formError(form, t("err_invalid"));
-    var invalid = form.querySelector("[aria-invalid=true]");
+    const invalid = form.querySelector("[aria-invalid=true]");
     if (invalid) { invalid.focus(); }
   }
   return ok;
 }
 
 function showWrite() {
-  var textarea = $("#c-text");
-  var toggle = form.querySelector(".c-preview-toggle");
+  const textarea = $("#c-text");
+  const toggle = form.querySelector(".c-preview-toggle");
   $("#c-preview").hidden = true;
   textarea.hidden = false;
   toggle.textContent = t("preview");
@@ -88,21 +90,21 @@ function submitComment(event) {
   event.preventDefault();
   clearErrors(form);
   showWrite();
-  var body = formBody();
+  const body = formBody();
   if (!checkForm(body)) { return; }
-  var raw = JSON.stringify(body);
+  const raw = JSON.stringify(body);
   if (raw !== attempt.body) { attempt = { body: raw, key: newKey() }; }
-  var button = form.querySelector(".c-submit");
+  const button = form.querySelector(".c-submit");
   button.disabled = true;
   button.textContent = t("posting");
-  postComment(body, attempt.key).then(function (answer) {
+  postComment(body, attempt.key).then((answer) => {
     button.disabled = false;
     button.textContent = t("post");
     if (answer.status !== 201 && answer.status !== 202) { showProblem(form, "c-", answer); return; }
-    var c = answer.data;
+    const c = answer.data;
     attempt = { body: "", key: "" };
-    var parent = body.parent_id && document.getElementById("comment-" + body.parent_id);
-    var item = parent ? insertReply(parent, c)
+    const parent = body.parent_id && document.getElementById(`comment-${body.parent_id}`);
+    const item = parent ? insertReply(parent, c)
       : (sort === "newest" ? list.insertBefore(build(c, 0), list.firstChild) : list.appendChild(build(c, 0)));
     remember(c.id, { token: c.edit_token, until: Date.parse(c.edit_until), text: body.text,
       uri: config.uri, at: Date.now(), pending: answer.status === 202 ? c : null });
@@ -121,15 +123,15 @@ function submitComment(event) {
 }
 
 function togglePreview() {
-  var textarea = $("#c-text");
-  var pane = $("#c-preview");
-  var toggle = form.querySelector(".c-preview-toggle");
+  const textarea = $("#c-text");
+  const pane = $("#c-preview");
+  const toggle = form.querySelector(".c-preview-toggle");
   if (!pane.hidden) { showWrite(); textarea.focus(); return; }
-  postPreview(textarea.value).then(function (answer) {
+  postPreview(textarea.value).then((answer) => {
     if (answer.status !== 200) { formError(form, problem(answer)); return; }
     pane.innerHTML = answer.data.html || "";
     if (!pane.textContent.trim()) { pane.textContent = t("preview_empty"); }
-    pane.style.minHeight = textarea.offsetHeight + "px";
+    pane.style.minHeight = `${textarea.offsetHeight}px`;
     textarea.hidden = true;
     pane.hidden = false;
     toggle.textContent = t("write");
@@ -138,10 +140,10 @@ function togglePreview() {
 }
 
 function startReply(item) {
-  var name = item.getAttribute("data-author") || t("anonymous");
+  const name = item.getAttribute("data-author") || t("anonymous");
   form.parentId = parseInt(item.getAttribute("data-id"), 10);
-  var label = form.querySelector(".c-replying");
-  label.querySelector(".c-replying-to").textContent = t("reply_to", { name: name });
+  const label = form.querySelector(".c-replying");
+  label.querySelector(".c-replying-to").textContent = t("reply_to", { name });
   label.hidden = false;
   item.querySelector(".c-main").appendChild(form);
   clearErrors(form);
@@ -149,15 +151,16 @@ function startReply(item) {
 }
 
 function freshToken(scope) {
-  getFormToken().then(function (answer) {
+  getFormToken().then((answer) => {
     if (answer.status === 200 && answer.data) {
-      $$("input[name=form_token]", scope).forEach(function (input) { input.value = answer.data.form_token; });
+      $$("input[name=form_token]", scope).forEach((input) => { input.value = answer.data.form_token; });
     }
   });
 }
 
+/* ---- on a comment: vote, flag, edit, delete ---- */
 function inline(item, text, ok) {
-  var slot = item.querySelector(":scope > .c-comment .c-inline");
+  const slot = item.querySelector(":scope > .c-comment .c-inline");
   if (!slot) { return; }
   slot.textContent = text;
   slot.classList.toggle("c-ok", !!ok);
@@ -165,16 +168,16 @@ function inline(item, text, ok) {
 }
 
 function piece(name) {
-  return document.getElementById("c-" + name + "-template").content.firstElementChild.cloneNode(true);
+  return document.getElementById(`c-${name}-template`).content.firstElementChild.cloneNode(true);
 }
 
 function vote(item, value) {
-  var id = item.getAttribute("data-id");
-  postVote(id, value).then(function (answer) {
+  const id = item.getAttribute("data-id");
+  postVote(id, value).then((answer) => {
     if (answer.status !== 200) { inline(item, problem(answer)); return; }
     inline(item, "");
     setVotes(item, answer.data.likes, answer.data.dislikes);
-    var votes = load(VOTES);
+    const votes = load(VOTES);
     votes[id] = value;
     save(VOTES, votes);
     pressVotes(item, value);
@@ -183,20 +186,20 @@ function vote(item, value) {
 
 // Opens a server-rendered piece (flag choices, delete confirmation, edit box) under the actions.
 function open(item, name, opener) {
-  if (item.querySelector(":scope > .c-comment .c-" + name)) { return null; }
-  var box = piece(name === "flagging" ? "flag" : name === "editing" ? "edit" : name);
+  if (item.querySelector(`:scope > .c-comment .c-${name}`)) { return null; }
+  const box = piece(name === "flagging" ? "flag" : name === "editing" ? "edit" : name);
   item.querySelector(":scope > .c-comment .c-actions").after(box);
-  box.close = function () { box.remove(); opener.focus(); };
+  box.close = () => { box.remove(); opener.focus(); };
   box.querySelector(".c-cancel").addEventListener("click", box.close);
   return box;
 }
 
 function flag(item, opener) {
-  var box = open(item, "flagging", opener);
+  const box = open(item, "flagging", opener);
   if (!box) { return; }
-  $$("[data-reason]", box).forEach(function (choice) {
-    choice.addEventListener("click", function () {
-      postFlag(item.getAttribute("data-id"), choice.getAttribute("data-reason")).then(function (answer) {
+  $$("[data-reason]", box).forEach((choice) => {
+    choice.addEventListener("click", () => {
+      postFlag(item.getAttribute("data-id"), choice.getAttribute("data-reason")).then((answer) => {
         box.close();
         if (answer.status === 202) { inline(item, t("flag_done"), true); announce(t("flag_done")); } else { inline(item, problem(answer)); }
       });
@@ -206,26 +209,26 @@ function flag(item, opener) {
 }
 
 function edit(item, opener) {
-  var id = item.getAttribute("data-id");
-  var entry = mine()[id];
-  var body = item.querySelector(":scope > .c-comment .c-body");
-  var box = entry && open(item, "editing", opener);
+  const id = item.getAttribute("data-id");
+  const entry = mine()[id];
+  const body = item.querySelector(":scope > .c-comment .c-body");
+  const box = entry && open(item, "editing", opener);
   if (!box) { return; }
-  var area = box.querySelector("textarea");
-  area.id = "c-edit-" + id;
+  const area = box.querySelector("textarea");
+  area.id = `c-edit-${id}`;
   box.querySelector("label").htmlFor = area.id;
   area.value = entry.text || "";
   body.hidden = true;
   body.after(box);
   area.focus();
-  var close = box.close;
-  box.close = function () { body.hidden = false; close(); };
-  box.querySelector(".c-cancel").addEventListener("click", function () { body.hidden = false; });
-  var saveButton = box.querySelector(".c-save");
-  saveButton.addEventListener("click", function () {
+  const close = box.close;
+  box.close = () => { body.hidden = false; close(); };
+  box.querySelector(".c-cancel").addEventListener("click", () => { body.hidden = false; });
+  const saveButton = box.querySelector(".c-save");
+  saveButton.addEventListener("click", () => {
     if (!area.value.trim()) { inline(item, t("err_text", { n: config.text_max })); return; }
     saveButton.disabled = true;
-    patchComment(id, area.value, mine()[id].token).then(function (answer) {
+    patchComment(id, area.value, mine()[id].token).then((answer) => {
       saveButton.disabled = false;
       if (answer.status !== 200) { inline(item, problem(answer)); return; }
       body.innerHTML = answer.data.html;
@@ -240,18 +243,19 @@ function edit(item, opener) {
 }
 
 function remove(item, opener) {
-  var id = item.getAttribute("data-id");
-  var box = open(item, "confirm", opener);
+  const id = item.getAttribute("data-id");
+  const box = open(item, "confirm", opener);
   if (!box) { return; }
-  var yes = box.querySelector(".c-yes");
+  const yes = box.querySelector(".c-yes");
   yes.focus();
-  yes.addEventListener("click", function () {
-    deleteComment(id, mine()[id].token).then(function (answer) {
+  yes.addEventListener("click", () => {
+    deleteComment(id, mine()[id].token).then((answer) => {
       if (answer.status !== 204) { box.close(); inline(item, problem(answer)); return; }
       if (!item.hasAttribute("data-pending")) { count = Math.max(0, count - 1); }
       forget(id);
       if (item.querySelector(".c-replies .c-item")) {
-        var placeholder = build({ id: id, status: "deleted", created_at: item.querySelector("time").getAttribute("datetime") },
+        // It keeps its place (and its replies) as a "deleted" placeholder.
+        const placeholder = build({ id, status: "deleted", created_at: item.querySelector("time").getAttribute("datetime") },
           parseInt(item.getAttribute("data-level"), 10));
         placeholder.replaceChild(item.querySelector(".c-replies"), placeholder.querySelector(".c-replies"));
         item.replaceWith(placeholder);

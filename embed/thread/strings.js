@@ -1,28 +1,25 @@
 /* thread.js, strings: the reader's language: words with their plural forms, what went wrong
    in words, and times ("5 minutes ago", the exact time on hover).
    ES2017 at most: the language rule is in core.js. */
-var S = config.strings;
-var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-var relative = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
-var exact = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
-var short = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
+const S = config.strings;
+const plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+const relative = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
+const exact = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
+const short = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
 
-function t(key, values) {
-  var entry = S[key];
+function t(key, values = {}) {
+  let entry = S[key];
   if (entry === undefined) { return key; }
-  values = values || {};
   if (typeof entry === "object") {
-    var category = plurals ? plurals.select(values.n || 0) : (values.n === 1 ? "one" : "other");
+    const category = plurals ? plurals.select(values.n || 0) : (values.n === 1 ? "one" : "other");
     entry = entry[category] || entry.other;
   }
-  return String(entry).replace(/\{(\w+)\}/g, function (all, name) {
-    return values[name] === undefined ? all : String(values[name]);
-  });
+  return String(entry).replace(/\{(\w+)\}/g, (all, name) => values[name] === undefined ? all : String(values[name]));
 }
 
-var STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_found", 409: "err_conflict",
+const STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_found", 409: "err_conflict",
   413: "err_too_large", 422: "err_invalid", 503: "err_unavailable" };
-var FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
+const FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
   bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote",
   bad_form_token: "err_form_expired" };
 function problem(answer) {
@@ -31,24 +28,25 @@ function problem(answer) {
   return t(STATUS_WORDS[answer.status] || "err_generic");
 }
 
-var FIELD_WORDS = { author: "err_author", email: "err_email", website: "err_website", text: "err_text",
+const FIELD_WORDS = { author: "err_author", email: "err_email", website: "err_website", text: "err_text",
   to: "err_email", from_email: "err_email", from_name: "err_author", note: "err_note" };
 
+// Below 45 seconds, "just now"; then minutes, hours and days; past a month, the date.
+const UNITS = [["minute", 60, 3600], ["hour", 3600, 86400], ["day", 86400, 2592000]];
 function ago(date) {
-  var seconds = (date.getTime() - Date.now()) / 1000;
-  var size = Math.abs(seconds);
+  const seconds = (date.getTime() - Date.now()) / 1000;
+  const size = Math.abs(seconds);
   if (size < 45 || !relative) { return size < 45 ? t("just_now") : short.format(date); }
-  var units = [["minute", 60, 3600], ["hour", 3600, 86400], ["day", 86400, 2592000]];
-  for (var i = 0; i < units.length; i++) {
-    if (size < units[i][2]) { return relative.format(Math.round(seconds / units[i][1]), units[i][0]); }
+  for (const [unit, length, limit] of UNITS) {
+    if (size < limit) { return relative.format(Math.round(seconds / length), unit); }
   }
   return short.format(date);
 }
 function refreshTimes(scope) {
-  $$("time[datetime]", scope).forEach(function (node) {
-    var value = node.getAttribute("datetime");
+  $$("time[datetime]", scope).forEach((node) => {
+    const value = node.getAttribute("datetime");
     if (!value) { return; }
-    var date = new Date(value);
+    const date = new Date(value);
     if (isNaN(date.getTime())) { return; }
     node.textContent = ago(date);
     node.title = exact.format(date);
