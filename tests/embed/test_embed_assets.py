@@ -82,3 +82,12 @@ def test_a_module_with_a_syntax_error_fails_the_thread_script(tmp_path):
     (folder / "draw.js").write_text((folder / "draw.js").read_text() + "\nfunction broken( {\n")
     with pytest.raises(ScriptNotMinified, match="thread.js"):
         minify_script(joined_script(folder, THREAD_MODULES), "thread.js")
+
+
+def test_two_modules_declaring_one_name_fail_the_build(tmp_path):
+    """The modules share one scope: a second `const config` would stop the page in the browser."""
+    folder = tmp_path / "thread"
+    shutil.copytree(asset_path("thread"), folder)
+    (folder / "share.js").write_text((folder / "share.js").read_text() + "\nconst config = {};\n")
+    with pytest.raises(ScriptNotMinified, match="already been declared"):
+        minify_script(joined_script(folder, THREAD_MODULES), "thread.js")
