@@ -11,11 +11,11 @@ current JavaScript (let/const, arrows, template literals, async), shortens local
 on a syntax error, a name declared twice in the modules' shared scope included. Told `js-version`
 2017 it never writes syntax newer than the scripts may use (left alone it turns `x == null ? y : x`
 into `x ?? y`, which is ES2020). The others looked at: calmjs.parse reads ES5 only; rjsmin and
-jsmin strip blanks without parsing (a syntax error goes out as is, nothing is renamed: 15% larger
-gzipped); minify-html minifies JS only inside HTML and passes what it cannot parse through
-unchanged; esbuild-py wraps esbuild's JSX transform only and imports distutils, gone in Python
-3.12. A script that does not minify is a broken release, so it raises instead of being served as
-written. Styles go through rcssmin."""
+jsmin strip blanks without parsing (a syntax error goes out as is, nothing is renamed: rjsmin's
+thread.js was 15% larger gzipped); minify-html minifies JS only inside HTML and passes what it
+cannot parse through unchanged; esbuild-py wraps esbuild's JSX transform only and imports
+distutils, gone in Python 3.12. A script that does not minify is a broken release, so it raises
+instead of being served as written. Styles go through rcssmin."""
 
 from __future__ import annotations
 
