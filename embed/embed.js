@@ -1,7 +1,10 @@
 /* Comments loader. On an article page:
    <div id="comments"></div>
    <script src="https://COMMENTS-HOST/embed.js" data-site="default" async></script>
-   It puts the thread in an iframe from the comments host and fills [data-comments-count]. */
+   It puts the thread in an iframe from the comments host and fills [data-comments-count].
+   It runs on the publisher's page, so it stays one small file with no dependencies.
+   Language: ECMAScript 2017 at most, the rule of the iframe's script (written out in
+   embed/thread/core.js): Chrome 58+, Edge 79+, Firefox 52+, Safari 11+. */
 (function (w, d) {
   "use strict";
   var frames = w.__commentsFrames = w.__commentsFrames || [];

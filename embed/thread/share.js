@@ -1,0 +1,74 @@
+/* thread.js, share: "Send this to a friend": a tracked link for the reader's own mail program,
+   copy the link, and, where the site sends mail itself, the send form.
+   ES2017 at most: the language rule is in core.js. */
+// The tracked link, asked for once when the panel first opens (again after a failure).
+let shared = null;
+function openShare(show) {
+  const panel = $("#c-share");
+  const toggle = $("#c-share-toggle");
+  panel.hidden = !show;
+  toggle.setAttribute("aria-expanded", String(show));
+  if (!show) { toggle.focus(); return; }
+  panel.querySelector("h3").setAttribute("tabindex", "-1");
+  panel.querySelector("h3").focus();
+  if (shared) { return; }
+  shared = postShareLink().then((answer) => {
+    const mail = $("#c-share-mail");
+    if (answer.status === 200) {
+      mail.href = answer.data.mailto;
+      $("#c-share-url").value = answer.data.url;
+    } else {
+      shared = null;
+      mail.href = `mailto:?subject=${encodeURIComponent(config.title || config.url)}&body=${encodeURIComponent(config.url)}`;
+      $("#c-share-url").value = config.url;
+    }
+  });
+}
+
+function copyLink() {
+  const input = $("#c-share-url");
+  const done = () => { announce(t("share_copied")); };
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(input.value).then(done, () => { input.select(); });
+  } else {
+    input.select();
+    done();
+  }
+}
+
+function sendShare(event) {
+  const shareForm = event.target;
+  event.preventDefault();
+  clearErrors(shareForm);
+  const data = new FormData(shareForm);
+  const body = { site: config.site, uri: config.uri };
+  ["to", "from_name", "from_email", "note", "form_token", "hp"].forEach((name) => { body[name] = (data.get(name) || "").trim(); });
+  body.language = lang;
+  const missing = ["to", "from_name"].filter((name) => !body[name]);
+  if (missing.length) {
+    missing.forEach((name) => { fieldError(shareForm, "c-share-", name, t(FIELD_WORDS[name])); });
+    formError(shareForm, t("err_invalid"));
+    shareForm.querySelector("[aria-invalid=true]").focus();
+    return;
+  }
+  const submit = shareForm.querySelector("[type=submit]");
+  submit.disabled = true;
+  postShare(body).then((answer) => {
+    submit.disabled = false;
+    if (answer.status === 202) {
+      formError(shareForm, t("share_sent"), true);
+      shareForm.querySelector("[name=to]").value = "";
+      shareForm.querySelector("[name=note]").value = "";
+      announce(t("share_sent"));
+      freshToken(shareForm);
+      return;
+    }
+    // A 403 other than a stale form token: the site has sending turned off.
+    if (answer.status === 403 && !(answer.data && answer.data.error === "bad_form_token")) {
+      formError(shareForm, t("share_off"));
+      return;
+    }
+    if (answer.status === 429) { formError(shareForm, t("share_limit")); return; }
+    showProblem(shareForm, "c-share-", answer);
+  });
+}
