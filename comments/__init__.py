@@ -26,7 +26,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     config.load_config(app, test_config)
     database.init_app(app)
-    db.init_app(app)
     migrate.init_app(app, db, directory=str(package_resource("migrations")))
     limiter.init_app(app)
     api.init_app(app)
