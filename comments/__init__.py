@@ -30,7 +30,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
-    from comments import models  # noqa: F401 - register the tables on the metadata
+    from comments import (
+        models,  # noqa: F401 - register the tables on the metadata
+        receivers,
+    )
     from comments.fast_lane import caching
     from comments.fast_lane import middleware as fast_reads
     from comments.web import cookie_session, errors, headers, health, metrics, moderate, proxies, requestlog
@@ -51,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     headers.init_app(app)
     caching.init_app(app)
+    # What happens when a comment is posted or changes status (mail to readers and moderators).
+    receivers.init_app(app)
     # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)

@@ -41,6 +41,17 @@ def test_a_held_comment_mails_each_moderator_of_its_site(app, post):
     assert set(links_of(rows[0][3])) == {"approve", "reject", "spam", "queue"}
 
 
+def test_receivers_are_wired_once_however_many_apps_are_built(app, config, database_url, post):
+    from comments import create_app, receivers
+
+    make_moderator(app, "all@example.com", role="admin", all_sites=True)
+    set_policy(app, moderation="hold_all")
+    receivers.init_app(app)  # again, for the same app
+    create_app({**config, "DATABASE_URL": database_url})  # and another app in this process
+    post(text="held once")
+    assert [row[0] for row in outbox(app)] == ["all@example.com"]
+
+
 def test_spam_and_rejected_comments_mail_nobody(app, post):
     make_moderator(app, "all@example.com", role="admin", all_sites=True)
     post(text="bot", hp="filled")

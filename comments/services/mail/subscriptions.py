@@ -14,18 +14,11 @@ from comments.models.types import utcnow
 from comments.services import quotas, tokens
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox, subscription_links, suppression
-from comments.signals import comment_posted, comment_status_changed
 
 MODES = ("instant", "digest")
 #: Confirmation mails one address may receive a day: typing someone's address into the form
 #: must not turn us into a way to flood them.
 CONFIRMATIONS_PER_DAY = 3
-
-
-def connect() -> None:
-    """Subscribe the receivers to the comment signals (idempotent)."""
-    comment_posted.connect(on_comment_posted, weak=False)
-    comment_status_changed.connect(on_status_changed, weak=False)
 
 
 def on_comment_posted(comment: Comment, *, thread: Thread, site: Site,

@@ -18,7 +18,6 @@ from comments.models.moderator import moderator_sites
 from comments.services import tokens
 from comments.services.mail import outbox
 from comments.services.moderation import actions
-from comments.signals import comment_posted, comment_status_changed
 
 PURPOSE = "moderation-link"
 LINK_ACTIONS = ("approve", "reject", "spam")
@@ -31,15 +30,15 @@ class BadLink(BadEditToken):
     code, message = "bad_link", "This link is not valid, has expired or was used already."
 
 
-@comment_posted.connect
-def _on_posted(comment: Comment, *, thread: Thread, site: Site, **_: Any) -> None:
+def on_comment_posted(comment: Comment, *, thread: Thread, site: Site, **_: Any) -> None:
+    """A comment held as it is posted: tell the site's moderators."""
     if comment.status == CommentStatus.PENDING:
         queue_held_mail(comment, thread, site)
 
 
-@comment_status_changed.connect
-def _on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: str,
-                       after: str, **_: Any) -> None:
+def on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: str,
+                      after: str, **_: Any) -> None:
+    """A comment that enters the queue later (flagged, held after an edit): tell them too."""
     if after == CommentStatus.PENDING and before != CommentStatus.PENDING:
         queue_held_mail(comment, thread, site)
 
