@@ -22,6 +22,7 @@ from comments.models.types import utcnow
 from comments.services import tokens
 from comments.services.client import Client
 from comments.services.discussion import idempotency
+from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import render
 from comments.services.discussion.status import change_status, shift_counts
 from comments.services.discussion.threads import bump, comment_in_context, ensure_thread, is_closed
@@ -43,7 +44,7 @@ class Written:
     edit_token: str
 
 
-def post_comment(data: dict[str, Any], client: Client,
+def post_comment(new: NewComment, client: Client,
                  idem: idempotency.IdempotentRequest | None = None,
                  present: Any = None) -> tuple[int, dict[str, Any]]:
     """Post a comment; returns the HTTP status (201 published, 202 held) and the answer body.
@@ -51,9 +52,9 @@ def post_comment(data: dict[str, Any], client: Client,
     `present(written)` builds the answer body; with an Idempotency-Key it is stored in the
     same transaction so that a retry replays it exactly.
     """
-    external = pipeline.run_prechecks(data, client)
+    external = pipeline.run_prechecks(new, client)
     try:
-        return _post(data, client, idem, present, external)
+        return _post(new, client, idem, present, external)
     except IntegrityError:
         if idem is None:
             raise
@@ -66,21 +67,21 @@ def post_comment(data: dict[str, Any], client: Client,
         return stored
 
 
-def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequest | None,
+def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest | None,
           present: Any, external: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
-        site = get_site(data["site"])
+        site = get_site(new.site)
         settings = site.settings
-        author, email = _check_identity(data, site)
-        text = data["text"]
+        author, email = _check_identity(new, site)
+        text = new.text
         if len(text) > settings.text_max_length:
             raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
-        thread = ensure_thread(site, data["uri"], data.get("title") or "")
+        thread = ensure_thread(site, new.uri, new.title or "")
         if is_closed(site, thread):
             raise ThreadClosed()
-        parent = _parent(thread, data.get("parent_id"))
+        parent = _parent(thread, new.parent_id)
         now = utcnow()
         comment = Comment(
             thread_id=thread.id,
@@ -89,20 +90,20 @@ def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequ
             depth=parent.depth + 1 if parent else 0,
             author=author,
             email=email,
-            website=data.get("website"),
+            website=new.website,
             text=text,
             html=render(text),
             ip_hash=address_hash(client.address),
             email_hash=email_hash(email) if email else None,
             avatar_seed=avatar_seed(email, author, client.address),
-            notify_replies=bool(data.get("notify_replies") and email),
+            notify_replies=bool(new.notify_replies and email),
             created_at=now,
             status=CommentStatus.PENDING,
             reasons=[],
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
         )
         verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, data, external=external)
+            pipeline.Submission(site, thread, comment, client, new, external=external)
         )
         comment.status = verdict.status
         comment.reasons = verdict.reasons
@@ -119,7 +120,7 @@ def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequ
             audit.record("held" if comment.status == CommentStatus.PENDING else comment.status,
                          actor="system", site_id=site.id, comment=comment,
                          after={"status": comment.status}, note="; ".join(verdict.reasons))
-        comment_posted.send(comment, thread=thread, site=site, data=data, client=client)
+        comment_posted.send(comment, thread=thread, site=site, new=new, client=client)
         written = Written(comment, thread, site, edit_token(comment))
         status = 201 if comment.status == CommentStatus.APPROVED else 202
         body = present(written) if present else {"id": comment.id}
@@ -141,7 +142,7 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
         comment.edited_at = utcnow()
         comment.version = comment.version + 1
         verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, {"text": text}, editing=True)
+            pipeline.Submission(site, thread, comment, client, editing=True)
         )
         if verdict.status != CommentStatus.APPROVED and comment.status == CommentStatus.APPROVED:
             change_status(comment, thread, site, verdict.status, actor="system",
@@ -192,10 +193,10 @@ def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     return comment, thread, site
 
 
-def _check_identity(data: dict[str, Any], site: Site) -> tuple[str, str | None]:
+def _check_identity(new: NewComment, site: Site) -> tuple[str, str | None]:
     settings = site.settings
-    author = " ".join((data.get("author") or "").split())
-    email_in = (data.get("email") or "").strip()
+    author = " ".join((new.author or "").split())
+    email_in = (new.email or "").strip()
     errors: dict[str, list[str]] = {}
     if settings.require_author and not author:
         errors["author"] = ["A name is required on this site."]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -18,6 +17,7 @@ from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
 from comments.services.client import Client
+from comments.services.discussion.new_comment import NewComment
 from comments.services.moderation import akismet
 from comments.services.moderation.pipeline import Submission, Verdict, register, register_precheck
 from comments.services.moderation.rules import RuleSet, load_rules
@@ -61,13 +61,13 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
     nothing unless the site sets `require_form_token`. A filled honeypot is spam; a form sent
     faster than a person types, or with a forged or stale token, is held for a look.
     """
-    if sub.editing:
+    if sub.editing or sub.new is None:
         return
-    if (sub.data.get("hp") or "").strip():
+    if (sub.new.hp or "").strip():
         verdict.mark(CommentStatus.SPAM, "bot: honeypot field filled")
         return
     settings = sub.site.settings
-    token = sub.data.get("form_token")
+    token = sub.new.form_token
     if not token:
         if settings.require_form_token:
             verdict.hold("bot: posted without the comment form")
@@ -132,18 +132,18 @@ def check_held_words(sub: Submission, verdict: Verdict) -> None:
 
 
 @register_precheck("akismet")
-def ask_spam_service(data: dict[str, Any], client: Client) -> akismet.Answer | None:
+def ask_spam_service(new: NewComment, client: Client) -> akismet.Answer | None:
     """Ask Akismet about a new comment before any write lock is taken (None: not asked)."""
     key = current_app.config.get("AKISMET_KEY")
     if not key:
         return None
-    site = db.session.execute(select(Site).where(Site.key == data["site"])).scalar_one_or_none()
+    site = db.session.execute(select(Site).where(Site.key == new.site)).scalar_one_or_none()
     db.session.commit()  # end the read: nothing is held while we wait on the network
     if site is None or not site.settings.akismet:
         return None
-    draft = Comment(author=data.get("author") or "", email=data.get("email") or None,
-                    website=data.get("website"), text=data["text"], parent_id=data.get("parent_id"))
-    return akismet.check(key, site, Thread(uri=data["uri"]), draft, client)
+    draft = Comment(author=new.author or "", email=new.email or None,
+                    website=new.website, text=new.text, parent_id=new.parent_id)
+    return akismet.check(key, site, Thread(uri=new.uri), draft, client)
 
 
 @register(100, "spam_service")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.services.client import Client
+from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import count_links
 
 
@@ -22,7 +23,8 @@ class Submission:
     thread: Thread
     comment: Comment
     client: Client
-    data: dict[str, Any] = field(default_factory=dict)
+    #: What the reader sent; None for an edit, which changes only the text.
+    new: NewComment | None = None
     editing: bool = False
     # Answers of slow outside services, asked before the write transaction began (prechecks).
     external: dict[str, Any] = field(default_factory=dict)
@@ -65,7 +67,7 @@ def register(order: int, name: str) -> Callable[[Check], Check]:
     return decorator
 
 
-Precheck = Callable[[dict[str, Any], Client], Any]
+Precheck = Callable[[NewComment, Client], Any]
 
 #: Checks that ask a service over the network. They run before the write transaction opens,
 #: so a slow answer never holds the database's write lock; their answers reach the checks
@@ -83,9 +85,9 @@ def register_precheck(name: str) -> Callable[[Precheck], Precheck]:
     return decorator
 
 
-def run_prechecks(data: dict[str, Any], client: Client) -> dict[str, Any]:
+def run_prechecks(new: NewComment, client: Client) -> dict[str, Any]:
     """Ask every precheck about a new comment; None answers are left out."""
-    answers = {name: precheck(data, client) for name, precheck in PRECHECKS.items()}
+    answers = {name: precheck(new, client) for name, precheck in PRECHECKS.items()}
     return {name: answer for name, answer in answers.items() if answer is not None}
 
 

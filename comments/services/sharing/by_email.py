@@ -6,7 +6,6 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from linkify_it import LinkifyIt
@@ -164,7 +163,3 @@ def _claim_quotas(site: Site, client: Client, sender_hash: str | None,
             # Raising rolls back the whole transaction, so no unit of any quota is spent.
             raise QuotaExceeded(retry_after=max(1, int((end - utcnow()).total_seconds())))
 
-
-def as_request(data: dict[str, Any]) -> ShareRequest:
-    """A ShareRequest from the schema's loaded data."""
-    return ShareRequest(**{key: data.get(key) or "" for key in ShareRequest.__dataclass_fields__})

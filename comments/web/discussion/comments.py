@@ -27,6 +27,7 @@ from comments.schemas.comments import (
 from comments.services.client import Client
 from comments.services.discussion import posting, reactions, reading
 from comments.services.discussion.idempotency import IdempotentRequest
+from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import render
 from comments.web.discussion.present import node_json, thread_json, written_json
 from comments.web.limits import limited
@@ -70,7 +71,8 @@ class Comments(MethodView):
         idem = None
         if key:
             idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json())
-        status, body = posting.post_comment(data, client, idem, present=written_json)
+        status, body = posting.post_comment(NewComment(**data), client, idem,
+                                            present=written_json)
         response = jsonify(body)
         response.status_code = status
         return response

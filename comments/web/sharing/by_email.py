@@ -29,11 +29,17 @@ def send(data: dict[str, Any]) -> Response:
         # A mail relay fails closed: per-process fallback limits multiply with the number of
         # processes, which is no limit at all for mail to strangers.
         raise Unavailable("Sending by email is paused while a dependency is down; retry shortly.")
-    share_id = by_email.share_by_email(by_email.as_request(data), Client.from_request())
+    share_id = by_email.share_by_email(_share_request(data), Client.from_request())
     response = jsonify({"id": share_id})
     response.status_code = 202
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _share_request(data: dict[str, Any]) -> by_email.ShareRequest:
+    # Optional fields may arrive as null: the service reads them as empty text.
+    return by_email.ShareRequest(**{key: data.get(key) or ""
+                                    for key in by_email.ShareRequest.__dataclass_fields__})
 
 
 @bp.errorhandler(by_email.QuotaExceeded)
