@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from comments.fast_lane import caching
     from comments.fast_lane import middleware as fast_reads
+    from comments.services.moderation import checklist, pipeline
     from comments.web import cookie_session, errors, headers, health, metrics, moderate, proxies, requestlog
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
@@ -54,7 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     headers.init_app(app)
     caching.init_app(app)
-    # What happens when a comment is posted or changes status (mail to readers and moderators).
+    # What every new or edited comment passes, and what happens once it is written.
+    pipeline.init_app(app, checks=checklist.CHECKS, prechecks=checklist.PRECHECKS)
     receivers.init_app(app)
     # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)

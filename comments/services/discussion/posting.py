@@ -13,8 +13,6 @@ from comments.database.engine import write_transaction
 from comments.errors import (
     BadEditToken,
     EditWindowOver,
-    Invalid,
-    ThreadClosed,
 )
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
@@ -23,9 +21,8 @@ from comments.services import tokens
 from comments.services.client import Client
 from comments.services.discussion import idempotency
 from comments.services.discussion.new_comment import NewComment
-from comments.services.discussion.rendering import render
 from comments.services.discussion.status import change_status, shift_counts
-from comments.services.discussion.threads import bump, comment_in_context, ensure_thread, is_closed
+from comments.services.discussion.threads import bump, comment_in_context, ensure_thread
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.moderation import pipeline
 from comments.services.sites import get_site
@@ -73,15 +70,11 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
         site = get_site(new.site)
-        settings = site.settings
-        author, email = _check_identity(new, site)
-        text = new.text
-        if len(text) > settings.text_max_length:
-            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
         thread = ensure_thread(site, new.uri, new.title or "")
-        if is_closed(site, thread):
-            raise ThreadClosed()
-        parent = _parent(thread, new.parent_id)
+        # Facts only: the pipeline's first checks judge the address, the size and the parent.
+        author = " ".join((new.author or "").split())
+        email, email_problem = _read_email(new.email)
+        parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
         now = utcnow()
         comment = Comment(
             thread_id=thread.id,
@@ -91,8 +84,8 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             author=author,
             email=email,
             website=new.website,
-            text=text,
-            html=render(text),
+            text=new.text,
+            html="",
             ip_hash=address_hash(client.address),
             email_hash=email_hash(email) if email else None,
             avatar_seed=avatar_seed(email, author, client.address),
@@ -102,9 +95,11 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             reasons=[],
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
         )
-        verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, new, external=external)
-        )
+        submission = pipeline.Submission(site, thread, comment, client, new,
+                                         email_problem=email_problem, parent=parent,
+                                         external=external)
+        verdict = pipeline.run(submission)
+        comment.html = submission.html
         comment.status = verdict.status
         comment.reasons = verdict.reasons
         comment.status_changed_at = now
@@ -133,17 +128,13 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
     """Replace a comment's text within the edit window; the old token stops working."""
     with write_transaction():
         comment, thread, site = _authorised(comment_id, token)
-        settings = site.settings
-        if len(text) > settings.text_max_length:
-            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
         before_text = comment.text
         comment.text = text
-        comment.html = render(text)
         comment.edited_at = utcnow()
         comment.version = comment.version + 1
-        verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, editing=True)
-        )
+        submission = pipeline.Submission(site, thread, comment, client, editing=True)
+        verdict = pipeline.run(submission)
+        comment.html = submission.html
         if verdict.status != CommentStatus.APPROVED and comment.status == CommentStatus.APPROVED:
             change_status(comment, thread, site, verdict.status, actor="system",
                           note="held after edit: " + "; ".join(verdict.reasons),
@@ -193,32 +184,12 @@ def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     return comment, thread, site
 
 
-def _check_identity(new: NewComment, site: Site) -> tuple[str, str | None]:
-    settings = site.settings
-    author = " ".join((new.author or "").split())
-    email_in = (new.email or "").strip()
-    errors: dict[str, list[str]] = {}
-    if settings.require_author and not author:
-        errors["author"] = ["A name is required on this site."]
-    email: str | None = None
-    if email_in:
-        try:
-            email = validate_email(email_in, check_deliverability=False).normalized
-        except EmailNotValidError as error:
-            errors["email"] = [str(error)]
-    elif settings.require_email:
-        errors["email"] = ["An email address is required on this site."]
-    if errors:
-        raise Invalid(errors=errors)
-    return author, email
-
-
-def _parent(thread: Thread, parent_id: int | None) -> Comment | None:
-    if parent_id is None:
-        return None
-    parent = db.session.get(Comment, parent_id)
-    if parent is None or parent.thread_id != thread.id:
-        raise Invalid(errors={"parent_id": ["Not a comment of this thread."]})
-    if parent.status != CommentStatus.APPROVED:
-        raise Invalid(errors={"parent_id": ["This comment cannot be replied to."]})
-    return parent
+def _read_email(typed: str | None) -> tuple[str | None, str | None]:
+    """The address as typed, normalized, or (None, why it is not one); (None, None) if blank."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None, None
+    try:
+        return validate_email(typed, check_deliverability=False).normalized, None
+    except EmailNotValidError as error:
+        return None, str(error)
