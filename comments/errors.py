@@ -56,10 +56,6 @@ class OwnComment(Forbidden):
     code, message = "own_comment", "You cannot vote on your own comment."
 
 
-class Rejected(Forbidden):
-    code, message = "rejected", "This comment cannot be published here."
-
-
 class Invalid(DomainError):
     status, code, message = 422, "invalid", "Some fields are not valid."
 

@@ -28,8 +28,6 @@ from comments.services.moderation import pipeline
 from comments.services.sites import get_site
 from comments.signals import comment_edited, comment_posted
 
-PUBLIC_ON_POST = {CommentStatus.APPROVED: 201}
-
 
 @dataclass
 class Written:

@@ -35,11 +35,6 @@ KINDS = ("export", "erase")
 REQUESTS_PER_ADDRESS_PER_DAY = 3
 
 
-def privacy_page_url(site: Site) -> str:
-    """The page where a reader of `site` asks for their data (linked from the embed and mail)."""
-    return _public_url("/privacy/", "privacy.form") + f"?site={site.key}"
-
-
 def _public_url(path: str, endpoint: str, **values: Any) -> str:
     public = current_app.config.get("PUBLIC_URL")
     if public:
