@@ -37,7 +37,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.fast_lane import caching
     from comments.fast_lane import middleware as fast_reads
     from comments.services.moderation import checklist, pipeline
-    from comments.web import cookie_session, errors, headers, health, metrics, moderate, proxies, requestlog
+    from comments.web import (
+        client,
+        cookie_session,
+        errors,
+        headers,
+        health,
+        metrics,
+        moderate,
+        proxies,
+        requestlog,
+    )
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
     from comments.web.mail import pages as mail_pages
@@ -49,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # logging, metrics, errors, headers.
     fast_reads.init_app(app)
     proxies.init_app(app)
+    client.init_app(app)
     cookie_session.init_app(app)
     requestlog.init_app(app)
     metrics.init_app(app)

@@ -19,8 +19,9 @@ from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoe
 
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
-from comments.services.mail.settings import default_sender, public_url
+from comments.services.mail.settings import default_sender
 from comments.services.mail.subscription_links import unsubscribe_url
+from comments.services.public_links import public_url
 
 log = logging.getLogger(__name__)
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates" / "mail"

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 
-#: Used for links in mail when `COMMENTS_PUBLIC_URL` is unset: right for `comments demo`
-#: on this machine, wrong anywhere else, so every real install sets PUBLIC_URL.
-DEMO_PUBLIC_URL = "http://127.0.0.1:5000"
+from comments.services.public_links import mail_domain
 
 MAIL_DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,  # smtp://, smtp+starttls://, smtps:// with user:password@; else .eml files
@@ -43,17 +40,9 @@ def flag(name: str) -> bool:
     return bool(value)
 
 
-def public_url() -> str:
-    """The comments host as readers reach it, for links in mail (no trailing slash)."""
-    return str(current_app.config.get("PUBLIC_URL") or DEMO_PUBLIC_URL).rstrip("/")
-
-
 def default_sender() -> str:
     """The From address of sites without their own: `MAIL_FROM`, else comments@<public host>."""
     configured = setting("MAIL_FROM")
     if configured:
         return str(configured)
-    host = urlsplit(public_url()).hostname or "localhost"
-    if "." not in host or host.replace(".", "").isdigit():
-        host = "localhost"  # an IP address or a bare name is not a mail domain
-    return f"comments@{host}"
+    return f"comments@{mail_domain()}"

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, or_, select, update
 
 from comments.database.engine import write_transaction
@@ -29,19 +28,11 @@ from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox
+from comments.services.public_links import public_url
 from comments.services.sites import get_site
 
 KINDS = ("export", "erase")
 REQUESTS_PER_ADDRESS_PER_DAY = 3
-
-
-def _public_url(path: str, endpoint: str, **values: Any) -> str:
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public.rstrip("/") + path
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    return path
 
 
 def normalized_email(value: str) -> str:
@@ -83,8 +74,7 @@ def request_by_reader(site_key: str, address: str, kind: str) -> None:
             outbox.queue_mail(site=site, recipient=address, template="privacy_confirm",
                               kind="privacy", context={
                                   "kind": kind, "site_name": site.name or site.key,
-                                  "confirm_url": _public_url(f"/privacy/confirm/{token}",
-                                                             "privacy.confirm", token=token),
+                                  "confirm_url": public_url(f"/privacy/confirm/{token}"),
                                   "valid_hours": tokens.PURPOSES["privacy"] // 3600,
                               })
 

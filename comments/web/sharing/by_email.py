@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from comments.errors import Unavailable
 from comments.extensions import limiter
 from comments.schemas.share_mail import ShareMailIn, ShareMailOut
-from comments.services.client import Client
 from comments.services.sharing import by_email
+from comments.web.client import client_of_request
 
 bp = Blueprint("share_mail", __name__, description='"Send this to a friend" by email')
 
@@ -29,7 +29,7 @@ def send(data: dict[str, Any]) -> Response:
         # A mail relay fails closed: per-process fallback limits multiply with the number of
         # processes, which is no limit at all for mail to strangers.
         raise Unavailable("Sending by email is paused while a dependency is down; retry shortly.")
-    share_id = by_email.share_by_email(_share_request(data), Client.from_request())
+    share_id = by_email.share_by_email(_share_request(data), client_of_request())
     response = jsonify({"id": share_id})
     response.status_code = 202
     response.headers["Cache-Control"] = "no-store"
