@@ -137,3 +137,32 @@ def test_single_use_tokens_are_refused_the_second_time(world, app, client):
         r'name="([^"]+)" value="([^"]*)"', page)}
     assert client.post(erase, data=form).status_code == 200
     assert client.post(erase, data=form).status_code == 409
+
+
+def test_an_expired_token_is_told_apart_from_a_forged_one_by_its_type(app):
+    from comments.services import tokens
+
+    old = sign(app, "share-link", {"s": 1}, age=tokens.PURPOSES["share-link"] + 60)
+    with app.app_context():
+        with pytest.raises(tokens.ExpiredToken):
+            tokens.unsign("share-link", old)
+        with pytest.raises(tokens.InvalidToken) as forged:
+            tokens.unsign("share-link", old[:-3] + ("AAA" if old[-3:] != "AAA" else "BBB"))
+        assert not isinstance(forged.value, tokens.ExpiredToken)
+        with pytest.raises(tokens.InvalidToken) as other:
+            tokens.unsign("edit", sign(app, "share-link", {"s": 1}))
+        assert not isinstance(other.value, tokens.ExpiredToken)
+
+
+def test_an_edit_token_past_the_window_answers_window_over_and_a_forged_one_bad_token(
+        app, client, post):
+    posted = post(text="mine").json
+    payload = {"c": posted["id"], "v": 1}
+    late = client.patch(f"/api/v1/comments/{posted['id']}", json={"text": "late"},
+                        headers={"X-Edit-Token": sign(app, "edit", payload, age=960)})
+    assert late.status_code == 403 and late.json["error"] == "edit_window_over"
+    forged = sign(app, "edit", payload)
+    forged = forged[:-3] + ("AAA" if forged[-3:] != "AAA" else "BBB")
+    wrong = client.patch(f"/api/v1/comments/{posted['id']}", json={"text": "forged"},
+                         headers={"X-Edit-Token": forged})
+    assert wrong.status_code == 403 and wrong.json["error"] == "bad_token"

@@ -167,9 +167,9 @@ def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     window = site.settings.edit_window
     try:
         payload = tokens.unsign("edit", token, max_age=max(window, 1))
+    except tokens.ExpiredToken as error:
+        raise EditWindowOver() from error
     except tokens.InvalidToken as error:
-        if "expired" in str(error).lower() or "age" in str(error).lower():
-            raise EditWindowOver() from error
         raise BadEditToken() from error
     if not isinstance(payload, dict) or payload.get("c") != comment.id:
         raise BadEditToken()
