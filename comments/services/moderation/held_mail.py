@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 
 from comments.database.engine import write_transaction
 from comments.database.sql import insert_ignoring_conflicts
-from comments.errors import BadEditToken, CommentNotFound, Conflict, Forbidden
+from comments.errors import BadLink, CommentNotFound, Conflict, Forbidden
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Moderator, Site, Thread, UsedToken
 from comments.models.moderator import moderator_sites
@@ -22,12 +22,6 @@ from comments.services.public_links import public_url
 PURPOSE = "moderation-link"
 LINK_ACTIONS = ("approve", "reject", "spam")
 TEXT_EXCERPT = 2000
-
-
-class BadLink(BadEditToken):
-    """A moderation link that is forged, expired, spent or for someone who may no longer act."""
-
-    code, message = "bad_link", "This link is not valid, has expired or was used already."
 
 
 def on_comment_posted(comment: Comment, *, thread: Thread, site: Site, **_: Any) -> None:

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from linkify_it import LinkifyIt
 
 from comments.database.engine import write_transaction
-from comments.errors import DomainError, Forbidden, Invalid
+from comments.errors import BadFormToken, Invalid, QuotaExceeded, SharingByEmailOff
 from comments.models import Site
 from comments.models.types import utcnow
 from comments.services import quotas, tokens
@@ -26,22 +26,6 @@ EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 NOTE_MAX = 200
 NAME_MAX = 80
 _links = LinkifyIt(options={"fuzzy_link": True, "fuzzy_email": True, "fuzzy_ip": True})
-
-
-class SharingByEmailOff(Forbidden):
-    code, message = "share_by_email_off", "This site does not send articles by email."
-
-
-class BadFormToken(Forbidden):
-    code, message = "bad_form_token", "This form has expired; reload the page and try again."
-
-
-class QuotaExceeded(DomainError):
-    status, code, message = 429, "quota_exceeded", "Too many articles sent; try again tomorrow."
-
-    def __init__(self, retry_after: int):
-        super().__init__()
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
-from comments.errors import Unavailable
+from comments.errors import QuotaExceeded, Unavailable
 from comments.extensions import limiter
 from comments.schemas.share_mail import ShareMailIn, ShareMailOut
 from comments.services.sharing import by_email
@@ -42,8 +42,8 @@ def _share_request(data: dict[str, Any]) -> by_email.ShareRequest:
                                     for key in by_email.ShareRequest.__dataclass_fields__})
 
 
-@bp.errorhandler(by_email.QuotaExceeded)
-def quota_exceeded(error: by_email.QuotaExceeded) -> Response:
+@bp.errorhandler(QuotaExceeded)
+def quota_exceeded(error: QuotaExceeded) -> Response:
     """A used-up quota is a 429 that says when the window ends."""
     from comments.extensions import db
 
