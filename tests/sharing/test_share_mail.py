@@ -95,8 +95,10 @@ def test_sharing_by_email_is_off_unless_the_site_turns_it_on(client, app):
     assert outbox(app) == []
 
 
-def test_the_kill_switch_stops_every_site(client, sharing):
-    sharing.config["SHARES_BY_EMAIL_ENABLED"] = False
+@pytest.mark.parametrize("switch", [False, "off", "no", "0"])
+def test_the_kill_switch_stops_every_site(client, sharing, switch):
+    # Text values are what an environment variable that is not JSON leaves in the config.
+    sharing.config["SHARES_BY_EMAIL_ENABLED"] = switch
     response = client.post("/api/v1/shares", json=body(sharing))
     assert response.status_code == 403
     assert outbox(sharing) == [] and sql(sharing, "SELECT id FROM shares") == []

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
-from comments.services.mail.settings import default_sender
 from comments.services.mail.subscription_links import unsubscribe_url
-from comments.services.public_links import public_url
+from comments.services.public_links import mail_domain, public_url
 
 log = logging.getLogger(__name__)
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates" / "mail"
@@ -149,6 +149,11 @@ def sender_of(site: Site | None) -> Address:
         except (ValueError, IndexError, MessageError):
             log.error("not a usable sender address: %r", address)
     raise UnsendableMessage("no valid sender address: set the site's mail_from or MAIL_FROM")
+
+
+def default_sender() -> str:
+    """The From address of sites without their own: `MAIL_FROM`, else comments@<public host>."""
+    return str(current_app.config["MAIL_FROM"] or f"comments@{mail_domain()}")
 
 
 def site_context(site: Site | None) -> dict[str, Any]:

@@ -8,8 +8,10 @@ import time
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from linkify_it import LinkifyIt
 
+from comments.config import flag
 from comments.database.engine import write_transaction
 from comments.errors import BadFormToken, Invalid, QuotaExceeded, SharingByEmailOff
 from comments.models import Site
@@ -18,7 +20,6 @@ from comments.services import quotas, tokens
 from comments.services.client import Client
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
-from comments.services.mail.settings import flag
 from comments.services.sharing import links as shares
 from comments.services.sites import get_site
 
@@ -45,7 +46,7 @@ class ShareRequest:
 
 def share_by_email(request: ShareRequest, client: Client) -> str:
     """Queue the article's mail to one friend; an opaque id (the same shape in every case)."""
-    if not flag("SHARES_BY_EMAIL_ENABLED"):
+    if not flag(current_app.config["SHARES_BY_EMAIL_ENABLED"]):
         raise SharingByEmailOff("Sending articles by email is switched off on this server.")
     with write_transaction():
         site = get_site(request.site)
