@@ -130,6 +130,14 @@ def test_malformed_recipients_senders_and_paths_are_refused(client, sharing, fie
     assert outbox(sharing) == []
 
 
+def test_a_bad_address_is_named_in_the_forms_words(client, sharing):
+    response = client.post("/api/v1/shares", json=body(sharing, to="friend at example.org",
+                                                         from_email="ann@"))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"to": ["One valid email address."],
+                                       "from_email": ["One valid email address."]}
+
+
 def test_a_reader_typed_line_break_never_reaches_a_header(client, sharing, smtp_server):
     sharing.config["SMTP_URL"] = smtp_server.url
     sql(sharing, "UPDATE threads SET title = :t", t="Title\r\nBcc: all@example.org")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
 from comments.database.engine import write_transaction
@@ -23,6 +22,7 @@ from comments.services.discussion import idempotency
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.status import change_status, shift_counts
 from comments.services.discussion.threads import bump, comment_in_context, ensure_thread
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.moderation import pipeline
 from comments.services.sites import get_site
@@ -188,6 +188,6 @@ def _read_email(typed: str | None) -> tuple[str | None, str | None]:
     if not typed:
         return None, None
     try:
-        return validate_email(typed, check_deliverability=False).normalized, None
-    except EmailNotValidError as error:
+        return normalized_email(typed), None
+    except NotAnEmailAddress as error:
         return None, str(error)

@@ -7,7 +7,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from linkify_it import LinkifyIt
 
@@ -18,6 +17,7 @@ from comments.models import Site
 from comments.models.types import utcnow
 from comments.services import quotas, tokens
 from comments.services.client import Client
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
 from comments.services.sharing import links as shares
@@ -125,8 +125,8 @@ def _checked_fields(request: ShareRequest) -> tuple[str, str | None, str, str]:
 
 def _address(value: str, field: str, errors: dict[str, list[str]]) -> str | None:
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
+        return normalized_email(value)
+    except NotAnEmailAddress:
         errors[field] = ["One valid email address."]
         return None
 
