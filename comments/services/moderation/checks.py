@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from flask import current_app
@@ -12,10 +11,10 @@ from comments.errors import Banned
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
-from comments.services import tokens
 from comments.services.client import Client
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import count_links
+from comments.services.form_signs import Stamp, read_signs
 from comments.services.moderation import akismet
 from comments.services.moderation.pipeline import Submission, Verdict
 
@@ -48,25 +47,19 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
     """
     if sub.editing or sub.new is None:
         return
-    if (sub.new.hp or "").strip():
+    signs = read_signs(sub.new.form_token, sub.new.hp)
+    if signs.honeypot_filled:
         verdict.mark(CommentStatus.SPAM, "bot: honeypot field filled")
         return
     settings = sub.site.settings
-    token = sub.new.form_token
-    if not token:
+    if signs.stamp is Stamp.MISSING:
         if settings.require_form_token:
             verdict.hold("bot: posted without the comment form")
         return
-    try:
-        payload = tokens.unsign("form", token)
-        issued = float(payload["t"])
-    except (tokens.InvalidToken, TypeError, KeyError, ValueError):
+    if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
         verdict.hold("bot: form token invalid or expired")
         return
-    elapsed = time.time() - issued
-    if elapsed > tokens.PURPOSES["form"]:
-        verdict.hold("bot: form token invalid or expired")
-        return
+    elapsed = signs.elapsed
     minimum = settings.min_submit_seconds or 0
     if elapsed < minimum:
         verdict.hold(f"bot: sent {max(elapsed, 0):.1f} s after the form was shown "

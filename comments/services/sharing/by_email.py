@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -15,9 +14,10 @@ from comments.database.engine import write_transaction
 from comments.errors import BadFormToken, Invalid, QuotaExceeded, SharingByEmailOff
 from comments.models import Site
 from comments.models.types import utcnow
-from comments.services import quotas, tokens
+from comments.services import quotas
 from comments.services.client import Client
 from comments.services.email_address import NotAnEmailAddress, normalized_email
+from comments.services.form_signs import Stamp, read_signs
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
 from comments.services.sharing import links as shares
@@ -52,11 +52,13 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
         site = get_site(request.site)
         if not site.settings.share_by_email:
             raise SharingByEmailOff()
-        started = _form_started(request.form_token)
+        signs = read_signs(request.form_token, request.hp)
+        if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
+            raise BadFormToken()
         recipient, sender_email, name, note = _checked_fields(request)
-        if request.hp:
+        if signs.honeypot_filled:
             return _decoy()  # a bot filled the honeypot: it learns nothing, nobody gets mail
-        if time.time() - started < site.settings.min_submit_seconds:
+        if signs.elapsed < site.settings.min_submit_seconds:
             raise Invalid("Sent too quickly; wait a moment and send again.",
                           {"form_token": ["Sent too quickly."]})
         recipient_hash = email_hash(recipient)
@@ -85,14 +87,6 @@ def public_id(share_id: int) -> str:
 
 def _decoy() -> str:
     return secrets.token_hex(10)
-
-
-def _form_started(token: str) -> float:
-    try:
-        payload = tokens.unsign("form", token)
-        return float(payload["t"])
-    except (tokens.InvalidToken, KeyError, TypeError, ValueError) as error:
-        raise BadFormToken() from error
 
 
 def has_link(text: str) -> bool:
