@@ -26,15 +26,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     config.load_config(app, test_config)
     database.init_app(app)
-    db.init_app(app)
     migrate.init_app(app, db, directory=str(package_resource("migrations")))
     limiter.init_app(app)
     api.init_app(app)
 
-    from comments import models  # noqa: F401 - register the tables on the metadata
+    from comments import (
+        models,  # noqa: F401 - register the tables on the metadata
+        receivers,
+    )
     from comments.fast_lane import caching
     from comments.fast_lane import middleware as fast_reads
+    from comments.services.moderation import checklist, pipeline
     from comments.web import (
+        client,
         cookie_session,
         errors,
         headers,
@@ -56,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # logging, metrics, errors, headers.
     fast_reads.init_app(app)
     proxies.init_app(app)
+    client.init_app(app)
     cookie_session.init_app(app)
     requestlog.init_app(app)
     metrics.init_app(app)
@@ -63,6 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     caching.init_app(app)
     limits.init_app(app)
+    # What every new or edited comment passes, and what happens once it is written.
+    pipeline.init_app(app, checks=checklist.CHECKS, prechecks=checklist.PRECHECKS)
+    receivers.init_app(app)
     # The public API (documented in the OpenAPI document).
     api.register_blueprint(comments.bp)
     api.register_blueprint(counts.bp)

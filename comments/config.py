@@ -23,7 +23,21 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_STRATEGY": "moving-window",
-    "SMTP_URL": None,
+    # Mail: the outbox worker, its transport and the share-by-email kill switch.
+    "SMTP_URL": None,  # smtp://, smtp+starttls://, smtps:// with user:password@; else .eml files
+    "SMTP_TIMEOUT": 20.0,  # seconds for each SMTP conversation step
+    "SMTP_CA_FILE": None,  # extra CA bundle to trust for STARTTLS/SMTPS (a private relay)
+    "MAIL_FROM": None,  # sender when a site has no mail_from; default comments@<public host>
+    "MAIL_FOLDER": None,  # where .eml files go without SMTP; default <instance>/mail
+    "MAIL_BATCH_SIZE": 50,  # messages one worker claims at a time
+    "MAIL_LEASE_SECONDS": 300,  # a claim not finished by then is due again (crashed worker)
+    "MAIL_RETRY_BASE_SECONDS": 60.0,  # first retry delay; doubles each attempt, with jitter
+    "MAIL_RETRY_MAX_SECONDS": 6 * 3600.0,
+    "MAIL_MAX_ATTEMPTS": 10,  # temporary failures before a message is given up
+    "MAIL_IDLE_SECONDS": 2.0,  # how long an idle worker sleeps between polls
+    "MAIL_DIGEST_CHECK_SECONDS": 600.0,  # how often a running worker sends due digests
+    "MAIL_KEEP_DAYS": 30,  # finished outbox rows (addresses, notes) are deleted after this
+    "SHARES_BY_EMAIL_ENABLED": True,  # kill switch for "send this to a friend" by email (flag())
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
     "AKISMET_URL": None,  # default: Akismet's own comment-check endpoint
@@ -84,6 +98,13 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["PUBLIC_URL"]:
         app.config["PREFERRED_URL_SCHEME"] = app.config["PUBLIC_URL"].split(":", 1)[0]
         app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https:")
+
+
+def flag(value: Any) -> bool:
+    """A boolean setting that may arrive as text from the environment ("off", "no", "0")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
 
 
 def normalise_database_url(url: str) -> str:

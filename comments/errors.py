@@ -56,12 +56,32 @@ class OwnComment(Forbidden):
     code, message = "own_comment", "You cannot vote on your own comment."
 
 
-class Rejected(Forbidden):
-    code, message = "rejected", "This comment cannot be published here."
+class BadLink(BadEditToken):
+    """A moderation link that is forged, expired, spent or for someone who may no longer act."""
+
+    code, message = "bad_link", "This link is not valid, has expired or was used already."
+
+
+class SharingByEmailOff(Forbidden):
+    code, message = "share_by_email_off", "This site does not send articles by email."
+
+
+class BadFormToken(Forbidden):
+    code, message = "bad_form_token", "This form has expired; reload the page and try again."
 
 
 class Invalid(DomainError):
     status, code, message = 422, "invalid", "Some fields are not valid."
+
+
+class QuotaExceeded(DomainError):
+    """A daily quota of mail to strangers is used up; `retry_after` says when the day ends."""
+
+    status, code, message = 429, "quota_exceeded", "Too many articles sent; try again tomorrow."
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
 
 
 class Conflict(DomainError):

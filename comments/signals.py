@@ -6,7 +6,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: sender: the Comment, just added (it has an id); kwargs: thread, site, data (the request body)
+#: sender: the Comment, just added (it has an id); kwargs: thread, site, new (the NewComment
+#: the reader sent), client
 comment_posted = _signals.signal("comment-posted")
 #: sender: the Comment; kwargs: thread, site, before (old status), after (new status), actor
 comment_status_changed = _signals.signal("comment-status-changed")

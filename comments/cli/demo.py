@@ -11,8 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-DEMO_BASE = "http://127.0.0.1:5000"
-
 
 @click.command()
 @click.option("--port", default=5000, show_default=True)

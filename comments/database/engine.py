@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Config, Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from comments.extensions import db
@@ -19,7 +19,7 @@ _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 def init_app(app: Flask) -> None:
-    """Tune the engine for the configured database."""
+    """Tune the engine for the configured database, bind `db`, and hook the app's own engines."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         # The busy timeout is ours (PRAGMA below); the driver must not wait on its own.
@@ -35,17 +35,20 @@ def init_app(app: Flask) -> None:
             busy = int(app.config["DATABASE_BUSY_TIMEOUT_MS"])
             # A write waiting longer than this for a lock fails fast and answers 503.
             options.setdefault("connect_args", {"options": f"-c lock_timeout={busy:d}"})
+    db.init_app(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", partial(_tune_sqlite, app.config))
+            event.listen(engine, "begin", _begin_sqlite)
 
 
-@event.listens_for(Engine, "connect")
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # We emit BEGIN ourselves (see _on_begin), so the driver must not.
+def _tune_sqlite(config: Config, dbapi_connection: Any, _record: Any) -> None:
+    # We emit BEGIN ourselves (see _begin_sqlite), so the driver must not.
     dbapi_connection.isolation_level = None
-    busy = 5000
-    with suppress(RuntimeError):
-        busy = int(current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    # Read when the connection opens, so a changed setting holds for the next connections.
+    busy = int(config["DATABASE_BUSY_TIMEOUT_MS"])
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {busy:d}")
     cursor.execute("PRAGMA journal_mode = WAL")
@@ -54,10 +57,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _on_begin(connection: Connection) -> None:
-    if connection.dialect.name != "sqlite":
-        return
+def _begin_sqlite(connection: Connection) -> None:
     # A write takes the write lock up front, so it waits its turn (busy_timeout) instead of
     # failing later when a deferred read transaction tries to upgrade.
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")

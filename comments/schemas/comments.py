@@ -178,7 +178,3 @@ class VotesOut(BaseSchema):
 
 class PreviewOut(BaseSchema):
     html = fields.String(required=True)
-
-
-class Accepted(BaseSchema):
-    status = fields.String()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
-
 
 @dataclass(frozen=True)
 class Client:
@@ -15,14 +13,3 @@ class Client:
     user_agent: str = ""
     referrer: str = ""
     language: str = "en"
-
-    @classmethod
-    def from_request(cls) -> Client:
-        """The current request's client; the address was already resolved by ProxyFix."""
-        language = (request.accept_languages.best or "en")[:10]
-        return cls(
-            address=request.remote_addr or "unknown",
-            user_agent=(request.user_agent.string or "")[:500],
-            referrer=(request.referrer or "")[:1000],
-            language=language,
-        )

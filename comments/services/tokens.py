@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 # purpose -> default maximum age in seconds
 PURPOSES: dict[str, int] = {
@@ -23,6 +23,10 @@ class InvalidToken(Exception):
     """The token is malformed, forged, expired or meant for another purpose."""
 
 
+class ExpiredToken(InvalidToken):
+    """The token is genuine but older than its purpose allows."""
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
@@ -38,10 +42,12 @@ def sign(purpose: str, payload: Any) -> str:
 
 
 def unsign(purpose: str, token: str, max_age: int | None = None) -> Any:
-    """The payload of a valid token for `purpose`, or InvalidToken."""
+    """The payload of a valid token for `purpose`; ExpiredToken if it is too old, else InvalidToken."""
     age = PURPOSES[purpose] if max_age is None else max_age
     try:
         return _serializer(purpose).loads(token, max_age=age)
+    except SignatureExpired as error:
+        raise ExpiredToken(str(error)) from error
     except (BadSignature, UnicodeError, ValueError, TypeError) as error:
         raise InvalidToken(str(error)) from error
 

@@ -164,6 +164,14 @@ def test_required_name_and_email_are_per_site(app, client, post):
     assert post(author="Ann", email="ann@example.com").status_code == 201
 
 
+def test_a_bad_address_is_refused_with_the_validators_reason(post):
+    response = post(author="Ann", email="ann.example.com", text="hello")
+    assert response.status_code == 422
+    [why] = response.json["errors"]["email"]
+    assert "@-sign" in why  # email-validator's own words tell the reader what is wrong
+    assert post(author="Ann", email="  Ann@Example.COM ", text="hello").status_code == 201
+
+
 def test_closed_threads_refuse_comments_with_403(app, post):
     post(text="first")
     sql(app, "UPDATE threads SET closed = :c", c=True)

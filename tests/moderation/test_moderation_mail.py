@@ -41,6 +41,47 @@ def test_a_held_comment_mails_each_moderator_of_its_site(app, post):
     assert set(links_of(rows[0][3])) == {"approve", "reject", "spam", "queue"}
 
 
+def test_receivers_are_wired_once_however_many_apps_are_built(app, config, database_url, post):
+    from comments import create_app, receivers
+
+    make_moderator(app, "all@example.com", role="admin", all_sites=True)
+    set_policy(app, moderation="hold_all")
+    receivers.init_app(app)  # again, for the same app
+    create_app({**config, "DATABASE_URL": database_url})  # and another app in this process
+    post(text="held once")
+    assert [row[0] for row in outbox(app)] == ["all@example.com"]
+
+
+def test_moderator_and_reader_links_start_from_one_base(app, client):
+    from comments.services import public_links
+    from tests.support.app import post_comment
+
+    make_moderator(app, "all@example.com", role="admin", all_sites=True)
+    set_policy(app, moderation="hold_all")
+    host = "https://comments.example.org"
+    # Without PUBLIC_URL, links made while serving a request start from the host it reached ...
+    held = client.post("/api/v1/comments", base_url=host,
+                       json={"uri": URI, "text": "held", "author": "Ann"})
+    assert held.status_code == 202
+    share = client.post("/api/v1/shares/links", base_url=host, json={"uri": URI})
+    assert share.json["url"].startswith(f"{host}/s/")
+    assert {link.split("/moderate/")[0] for link in links_of(outbox(app)[0][3]).values()} == {host}
+    # ... links made outside one (the mail worker's) from the demo's address ...
+    with app.app_context():
+        assert public_links.public_url("/x") == "http://127.0.0.1:5000/x"
+        assert public_links.mail_domain() == "localhost"
+    # ... and with PUBLIC_URL set, every link starts from it, whatever the request's host.
+    app.config["PUBLIC_URL"] = "https://talk.news.example/"
+    post_comment(client, text="held again")
+    assert client.post("/api/v1/shares/links", base_url=host,
+                       json={"uri": URI}).json["url"].startswith("https://talk.news.example/s/")
+    latest = sql(app, "SELECT context FROM outbox ORDER BY id DESC LIMIT 1")[0][0]
+    assert {link.split("/moderate/")[0] for link in links_of(latest).values()} == {
+        "https://talk.news.example"}
+    with app.app_context():
+        assert public_links.mail_domain() == "talk.news.example"
+
+
 def test_spam_and_rejected_comments_mail_nobody(app, post):
     make_moderator(app, "all@example.com", role="admin", all_sites=True)
     post(text="bot", hp="filled")

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.support.app import sql
-from tests.support.moderation import set_policy
+from tests.support.moderation import add_rule, set_policy
 
 URI = "/2019/02/08/summit/"
 
@@ -72,6 +72,36 @@ def test_threads_older_than_the_limit_are_closed(app, post):
         old=datetime.now(UTC).replace(tzinfo=None) - timedelta(days=31))
     response = post(text="late")
     assert response.status_code == 403 and response.json["error"] == "thread_closed"
+
+
+def test_the_pipeline_runs_its_checks_in_the_designed_order(app):
+    names = [check.__name__ for check in app.extensions["comments.pipeline"].checks]
+    assert names == [
+        "check_size_and_shape", "check_thread_closed", "check_reply_target", "check_bans",
+        "check_blocked_words", "check_bot_signs", "check_links", "check_duplicates",
+        "check_held_words", "check_site_policy", "check_spam_service",
+    ]
+
+
+def test_refusals_answer_in_the_pipelines_order(app, post):
+    parent = post(text="first").json["id"]
+    set_policy(app, require_author=True, text_max_length=50)
+    add_rule(app, "ban_email", "troll@example.com")
+    sql(app, "UPDATE threads SET closed = :yes", yes=True)
+    # Size and shape come before the closed thread ...
+    shape = post(text="x" * 51, email="troll@example.com", parent_id=parent)
+    assert shape.status_code == 422 and set(shape.json["errors"]) == {"text"}
+    nameless = post(author="", text="hi", email="troll@example.com")
+    assert nameless.status_code == 422 and set(nameless.json["errors"]) == {"author"}
+    # ... the closed thread before the reply's target and the bans ...
+    closed = post(text="hi", email="troll@example.com", parent_id=parent + 100)
+    assert closed.status_code == 403 and closed.json["error"] == "thread_closed"
+    sql(app, "UPDATE threads SET closed = :no", no=False)
+    # ... and the reply's target before the bans.
+    orphan = post(text="hi", email="troll@example.com", parent_id=parent + 100)
+    assert orphan.status_code == 422 and set(orphan.json["errors"]) == {"parent_id"}
+    banned = post(text="hi", email="troll@example.com", parent_id=parent)
+    assert banned.status_code == 403 and banned.json["error"] == "banned"
 
 
 def test_flags_from_enough_readers_send_a_comment_back_to_the_queue(app, client, post):

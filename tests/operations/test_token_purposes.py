@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.app import sql
-from tests.support.moderation import csrf_token, make_moderator, set_policy
+from tests.support.moderation import csrf_token, make_moderator, make_site, set_policy
 
 URI = "/2019/02/08/summit/"
 OTHER = {"edit": "share-link", "moderation-link": "edit", "unsubscribe": "confirm-email",
@@ -137,3 +137,47 @@ def test_single_use_tokens_are_refused_the_second_time(world, app, client):
         r'name="([^"]+)" value="([^"]*)"', page)}
     assert client.post(erase, data=form).status_code == 200
     assert client.post(erase, data=form).status_code == 409
+
+
+def test_an_expired_token_is_told_apart_from_a_forged_one_by_its_type(app):
+    from comments.services import tokens
+
+    old = sign(app, "share-link", {"s": 1}, age=tokens.PURPOSES["share-link"] + 60)
+    with app.app_context():
+        with pytest.raises(tokens.ExpiredToken):
+            tokens.unsign("share-link", old)
+        with pytest.raises(tokens.InvalidToken) as forged:
+            tokens.unsign("share-link", old[:-3] + ("AAA" if old[-3:] != "AAA" else "BBB"))
+        assert not isinstance(forged.value, tokens.ExpiredToken)
+        with pytest.raises(tokens.InvalidToken) as other:
+            tokens.unsign("edit", sign(app, "share-link", {"s": 1}))
+        assert not isinstance(other.value, tokens.ExpiredToken)
+
+
+def test_an_edit_token_past_the_window_answers_window_over_and_a_forged_one_bad_token(
+        app, client, post):
+    posted = post(text="mine").json
+    payload = {"c": posted["id"], "v": 1}
+    late = client.patch(f"/api/v1/comments/{posted['id']}", json={"text": "late"},
+                        headers={"X-Edit-Token": sign(app, "edit", payload, age=960)})
+    assert late.status_code == 403 and late.json["error"] == "edit_window_over"
+    forged = sign(app, "edit", payload)
+    forged = forged[:-3] + ("AAA" if forged[-3:] != "AAA" else "BBB")
+    wrong = client.patch(f"/api/v1/comments/{posted['id']}", json={"text": "forged"},
+                         headers={"X-Edit-Token": forged})
+    assert wrong.status_code == 403 and wrong.json["error"] == "bad_token"
+
+
+def test_a_form_token_serves_only_the_kind_of_form_it_was_issued_for(app, client, post):
+    privacy_token = sign(app, "form", {"s": "default", "p": "privacy"})
+    comment_token = sign(app, "form", {"t": time.time() - 60})
+    held = post(text="from the privacy page's token", form_token=privacy_token)
+    assert held.status_code == 202
+    assert "form token invalid" in str(sql(app, "SELECT reasons FROM comments")[0][0])
+    page = client.post("/privacy/", data={"site": "default", "email": "a@example.org",
+                                          "kind": "export", "form_token": comment_token})
+    assert page.status_code == 400 and "expired" in page.text
+    make_site(app, "other")
+    other_site = client.post("/privacy/", data={"site": "other", "email": "a@example.org",
+                                                "kind": "export", "form_token": privacy_token})
+    assert other_site.status_code == 400 and "expired" in other_site.text

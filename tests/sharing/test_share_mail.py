@@ -95,8 +95,10 @@ def test_sharing_by_email_is_off_unless_the_site_turns_it_on(client, app):
     assert outbox(app) == []
 
 
-def test_the_kill_switch_stops_every_site(client, sharing):
-    sharing.config["SHARES_BY_EMAIL_ENABLED"] = False
+@pytest.mark.parametrize("switch", [False, "off", "no", "0"])
+def test_the_kill_switch_stops_every_site(client, sharing, switch):
+    # Text values are what an environment variable that is not JSON leaves in the config.
+    sharing.config["SHARES_BY_EMAIL_ENABLED"] = switch
     response = client.post("/api/v1/shares", json=body(sharing))
     assert response.status_code == 403
     assert outbox(sharing) == [] and sql(sharing, "SELECT id FROM shares") == []
@@ -126,6 +128,14 @@ def test_malformed_recipients_senders_and_paths_are_refused(client, sharing, fie
     response = client.post("/api/v1/shares", json=body(sharing, **fields))
     assert response.status_code == 422
     assert outbox(sharing) == []
+
+
+def test_a_bad_address_is_named_in_the_forms_words(client, sharing):
+    response = client.post("/api/v1/shares", json=body(sharing, to="friend at example.org",
+                                                         from_email="ann@"))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"to": ["One valid email address."],
+                                       "from_email": ["One valid email address."]}
 
 
 def test_a_reader_typed_line_break_never_reaches_a_header(client, sharing, smtp_server):

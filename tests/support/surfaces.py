@@ -84,8 +84,10 @@ def walk(app: Flask, client: FlaskClient) -> list[Seen]:
             f"/api/v1/comments?uri={URI}&sort=top&limit=1", f"/api/v1/counts?uri={URI}&uri=/x/",
             f"/api/v1/feeds/comments.atom?uri={URI}", "/api/v1/feeds/recent.atom",
             "/api/openapi.json", "/healthz", "/readyz", "/privacy/", "/privacy/style.css",
-            "/moderate/signin", "/moderate/", "/nope", "/api/v1/comments/1", "/s/forged"]
-    gets += extra_pages()
+            "/moderate/signin", "/moderate/", "/nope", "/api/v1/comments/1", "/s/forged",
+            f"/embed/thread?site=default&uri={URI}", f"/embed/thread?uri={URI}&sort=newest",
+            "/embed/thread?uri=/nobody-wrote-here/", "/embed/thread?site=nope&uri=/a/",
+            "/embed/token", "/embed.js", "/"]
     seen += [_seen(f"GET {path}", client.get(path)) for path in gets]
     seen.append(_seen("POST preview", client.post("/api/v1/preview", json={"text": "*hi*"})))
     share_path = "/" + answers["link"].json["url"].split("/", 3)[3]
@@ -102,18 +104,6 @@ def walk(app: Flask, client: FlaskClient) -> list[Seen]:
         # The form shows back what its sender typed: an address nobody commented with.
         "kind": "export", "email": "a.stranger@example.com", "form_token": "x"})))
     return seen
-
-
-def extra_pages() -> list[str]:
-    """Pages of surfaces that land later (the embed) once they exist in this checkout."""
-    from pathlib import Path
-
-    embed = Path(__file__).resolve().parents[2] / "comments" / "web" / "embed" / "page.py"
-    if not embed.exists():
-        return []
-    return [f"/embed/thread?site=default&uri={URI}", f"/embed/thread?uri={URI}&sort=newest",
-            "/embed/thread?uri=/nobody-wrote-here/", "/embed/thread?site=nope&uri=/a/",
-            "/embed/token", "/embed.js", "/"]
 
 
 def needles(app: Flask) -> dict[str, str]:

@@ -6,15 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
 from comments.database.engine import write_transaction
 from comments.errors import (
     BadEditToken,
     EditWindowOver,
-    Invalid,
-    ThreadClosed,
 )
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
@@ -22,15 +19,14 @@ from comments.models.types import utcnow
 from comments.services import tokens
 from comments.services.client import Client
 from comments.services.discussion import idempotency
-from comments.services.discussion.rendering import render
+from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.status import change_status, shift_counts
-from comments.services.discussion.threads import bump, comment_in_context, ensure_thread, is_closed
+from comments.services.discussion.threads import bump, comment_in_context, ensure_thread
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.moderation import pipeline
 from comments.services.sites import get_site
 from comments.signals import comment_edited, comment_posted
-
-PUBLIC_ON_POST = {CommentStatus.APPROVED: 201}
 
 
 @dataclass
@@ -43,7 +39,7 @@ class Written:
     edit_token: str
 
 
-def post_comment(data: dict[str, Any], client: Client,
+def post_comment(new: NewComment, client: Client,
                  idem: idempotency.IdempotentRequest | None = None,
                  present: Any = None) -> tuple[int, dict[str, Any]]:
     """Post a comment; returns the HTTP status (201 published, 202 held) and the answer body.
@@ -51,9 +47,9 @@ def post_comment(data: dict[str, Any], client: Client,
     `present(written)` builds the answer body; with an Idempotency-Key it is stored in the
     same transaction so that a retry replays it exactly.
     """
-    external = pipeline.run_prechecks(data, client)
+    external = pipeline.run_prechecks(new, client)
     try:
-        return _post(data, client, idem, present, external)
+        return _post(new, client, idem, present, external)
     except IntegrityError:
         if idem is None:
             raise
@@ -66,21 +62,17 @@ def post_comment(data: dict[str, Any], client: Client,
         return stored
 
 
-def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequest | None,
+def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest | None,
           present: Any, external: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
-        site = get_site(data["site"])
-        settings = site.settings
-        author, email = _check_identity(data, site)
-        text = data["text"]
-        if len(text) > settings.text_max_length:
-            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
-        thread = ensure_thread(site, data["uri"], data.get("title") or "")
-        if is_closed(site, thread):
-            raise ThreadClosed()
-        parent = _parent(thread, data.get("parent_id"))
+        site = get_site(new.site)
+        thread = ensure_thread(site, new.uri, new.title or "")
+        # Facts only: the pipeline's first checks judge the address, the size and the parent.
+        author = " ".join((new.author or "").split())
+        email, email_problem = _read_email(new.email)
+        parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
         now = utcnow()
         comment = Comment(
             thread_id=thread.id,
@@ -89,21 +81,23 @@ def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequ
             depth=parent.depth + 1 if parent else 0,
             author=author,
             email=email,
-            website=data.get("website"),
-            text=text,
-            html=render(text),
+            website=new.website,
+            text=new.text,
+            html="",
             ip_hash=address_hash(client.address),
             email_hash=email_hash(email) if email else None,
             avatar_seed=avatar_seed(email, author, client.address),
-            notify_replies=bool(data.get("notify_replies") and email),
+            notify_replies=bool(new.notify_replies and email),
             created_at=now,
             status=CommentStatus.PENDING,
             reasons=[],
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
         )
-        verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, data, external=external)
-        )
+        submission = pipeline.Submission(site, thread, comment, client, new,
+                                         email_problem=email_problem, parent=parent,
+                                         external=external)
+        verdict = pipeline.run(submission)
+        comment.html = submission.html
         comment.status = verdict.status
         comment.reasons = verdict.reasons
         comment.status_changed_at = now
@@ -119,7 +113,7 @@ def _post(data: dict[str, Any], client: Client, idem: idempotency.IdempotentRequ
             audit.record("held" if comment.status == CommentStatus.PENDING else comment.status,
                          actor="system", site_id=site.id, comment=comment,
                          after={"status": comment.status}, note="; ".join(verdict.reasons))
-        comment_posted.send(comment, thread=thread, site=site, data=data, client=client)
+        comment_posted.send(comment, thread=thread, site=site, new=new, client=client)
         written = Written(comment, thread, site, edit_token(comment))
         status = 201 if comment.status == CommentStatus.APPROVED else 202
         body = present(written) if present else {"id": comment.id}
@@ -132,17 +126,13 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
     """Replace a comment's text within the edit window; the old token stops working."""
     with write_transaction():
         comment, thread, site = _authorised(comment_id, token)
-        settings = site.settings
-        if len(text) > settings.text_max_length:
-            raise Invalid(errors={"text": [f"Longer than {settings.text_max_length} characters."]})
         before_text = comment.text
         comment.text = text
-        comment.html = render(text)
         comment.edited_at = utcnow()
         comment.version = comment.version + 1
-        verdict = pipeline.run(
-            pipeline.Submission(site, thread, comment, client, {"text": text}, editing=True)
-        )
+        submission = pipeline.Submission(site, thread, comment, client, editing=True)
+        verdict = pipeline.run(submission)
+        comment.html = submission.html
         if verdict.status != CommentStatus.APPROVED and comment.status == CommentStatus.APPROVED:
             change_status(comment, thread, site, verdict.status, actor="system",
                           note="held after edit: " + "; ".join(verdict.reasons),
@@ -177,9 +167,9 @@ def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     window = site.settings.edit_window
     try:
         payload = tokens.unsign("edit", token, max_age=max(window, 1))
+    except tokens.ExpiredToken as error:
+        raise EditWindowOver() from error
     except tokens.InvalidToken as error:
-        if "expired" in str(error).lower() or "age" in str(error).lower():
-            raise EditWindowOver() from error
         raise BadEditToken() from error
     if not isinstance(payload, dict) or payload.get("c") != comment.id:
         raise BadEditToken()
@@ -192,32 +182,12 @@ def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     return comment, thread, site
 
 
-def _check_identity(data: dict[str, Any], site: Site) -> tuple[str, str | None]:
-    settings = site.settings
-    author = " ".join((data.get("author") or "").split())
-    email_in = (data.get("email") or "").strip()
-    errors: dict[str, list[str]] = {}
-    if settings.require_author and not author:
-        errors["author"] = ["A name is required on this site."]
-    email: str | None = None
-    if email_in:
-        try:
-            email = validate_email(email_in, check_deliverability=False).normalized
-        except EmailNotValidError as error:
-            errors["email"] = [str(error)]
-    elif settings.require_email:
-        errors["email"] = ["An email address is required on this site."]
-    if errors:
-        raise Invalid(errors=errors)
-    return author, email
-
-
-def _parent(thread: Thread, parent_id: int | None) -> Comment | None:
-    if parent_id is None:
-        return None
-    parent = db.session.get(Comment, parent_id)
-    if parent is None or parent.thread_id != thread.id:
-        raise Invalid(errors={"parent_id": ["Not a comment of this thread."]})
-    if parent.status != CommentStatus.APPROVED:
-        raise Invalid(errors={"parent_id": ["This comment cannot be replied to."]})
-    return parent
+def _read_email(typed: str | None) -> tuple[str | None, str | None]:
+    """The address as typed, normalized, or (None, why it is not one); (None, None) if blank."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None, None
+    try:
+        return normalized_email(typed), None
+    except NotAnEmailAddress as error:
+        return None, str(error)

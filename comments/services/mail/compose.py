@@ -14,13 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
-from comments.services.mail.settings import default_sender, public_url
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.mail.subscription_links import unsubscribe_url
+from comments.services.public_links import mail_domain, public_url
 
 log = logging.getLogger(__name__)
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates" / "mail"
@@ -150,6 +151,11 @@ def sender_of(site: Site | None) -> Address:
     raise UnsendableMessage("no valid sender address: set the site's mail_from or MAIL_FROM")
 
 
+def default_sender() -> str:
+    """The From address of sites without their own: `MAIL_FROM`, else comments@<public host>."""
+    return str(current_app.config["MAIL_FROM"] or f"comments@{mail_domain()}")
+
+
 def site_context(site: Site | None) -> dict[str, Any]:
     """What every template may use about the site and this install."""
     if site is None:
@@ -161,8 +167,8 @@ def site_context(site: Site | None) -> dict[str, Any]:
 def compose(message: OutboxMessage, site: Site | None) -> EmailMessage:
     """The full mail for an outbox row: headers set only from trusted values, both parts."""
     try:
-        recipient = validate_email(message.recipient, check_deliverability=False).normalized
-    except EmailNotValidError as error:
+        recipient = normalized_email(message.recipient)
+    except NotAnEmailAddress as error:
         raise UnsendableMessage(f"bad recipient: {error}") from error
     context = {**(message.context or {}), **site_context(site), "recipient": recipient}
     reader_mail = not message.kind.startswith(STAFF_KINDS)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app
-
 from comments.extensions import db
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
+from comments.services.public_links import mail_domain
 
 
 def queue_mail(*, site: Site | None, recipient: str, template: str, context: dict[str, Any],
@@ -39,6 +38,4 @@ def queue_mail(*, site: Site | None, recipient: str, template: str, context: dic
 def _message_domain(site: Site | None) -> str:
     if site is not None and site.mail_from and "@" in site.mail_from:
         return site.mail_from.rsplit("@", 1)[1].strip(">").strip() or "localhost"
-    public = current_app.config.get("PUBLIC_URL") or ""
-    host = public.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return host or "localhost"
+    return mail_domain()

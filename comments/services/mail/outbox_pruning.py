@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete
 
 from comments.database.engine import write_transaction
 from comments.models import OutboxMessage
 from comments.models.types import utcnow
-from comments.services.mail.settings import setting
 
 FINISHED = ("sent", "failed", "suppressed")
 
 
 def prune_finished_mail(now: datetime | None = None) -> int:
     """Delete sent, failed and suppressed messages older than `MAIL_KEEP_DAYS`; how many."""
-    days = int(setting("MAIL_KEEP_DAYS"))
+    days = int(current_app.config["MAIL_KEEP_DAYS"])
     cutoff = (now or utcnow()) - timedelta(days=days)
     with write_transaction() as session:
         result = session.execute(

@@ -6,7 +6,7 @@ from typing import Any
 
 from comments.services import tokens
 from comments.services.hashing import email_hash
-from comments.services.mail.settings import public_url
+from comments.services.public_links import public_url
 
 SCOPES = ("thread", "all")
 
@@ -21,7 +21,7 @@ def unsubscribe_token(address: str, scope: str = "all", thread_id: int | None = 
 
 def unsubscribe_url(address: str, scope: str = "all", thread_id: int | None = None) -> str:
     """The page (GET) and one-click endpoint (POST, RFC 8058) that unsubscribes."""
-    return f"{public_url()}/mail/unsubscribe/{unsubscribe_token(address, scope, thread_id)}"
+    return public_url(f"/mail/unsubscribe/{unsubscribe_token(address, scope, thread_id)}")
 
 
 def read_unsubscribe_token(token: str) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def read_unsubscribe_token(token: str) -> dict[str, Any]:
 def confirm_url(subscription_id: int) -> str:
     """The page that confirms one subscription (GET shows it, POST confirms)."""
     token = tokens.sign("confirm-email", {"sub": int(subscription_id)})
-    return f"{public_url()}/mail/confirm/{token}"
+    return public_url(f"/mail/confirm/{token}")
 
 
 def read_confirm_token(token: str) -> int:

@@ -12,9 +12,9 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Subscription, Suppression, Thread
 from comments.models.types import utcnow
 from comments.services import quotas, tokens
+from comments.services.discussion.new_comment import NewComment
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox, subscription_links, suppression
-from comments.signals import comment_posted, comment_status_changed
 
 MODES = ("instant", "digest")
 #: Confirmation mails one address may receive a day: typing someone's address into the form
@@ -22,19 +22,12 @@ MODES = ("instant", "digest")
 CONFIRMATIONS_PER_DAY = 3
 
 
-def connect() -> None:
-    """Subscribe the receivers to the comment signals (idempotent)."""
-    comment_posted.connect(on_comment_posted, weak=False)
-    comment_status_changed.connect(on_status_changed, weak=False)
-
-
 def on_comment_posted(comment: Comment, *, thread: Thread, site: Site,
-                      data: dict[str, Any] | None = None, **_: Any) -> None:
+                      new: NewComment | None = None, **_: Any) -> None:
     """A new comment: record its author's wish to hear of replies; act if it is approved."""
-    data = data or {}
     if comment.notify_replies and comment.email:
-        mode = str(data.get("notify_mode")) if data.get("notify_mode") in MODES else "instant"
-        language = str(data.get("language") or "en")[:10]
+        mode = new.notify_mode if new is not None and new.notify_mode in MODES else "instant"
+        language = str((new.language if new is not None else "") or "en")[:10]
         _subscribe(comment, thread, site, mode, language)
     if comment.status == CommentStatus.APPROVED:
         on_approved(comment, thread, site)

@@ -11,11 +11,6 @@ from comments.models.types import utcnow
 from comments.services.hashing import email_hash
 
 
-def is_suppressed(address: str) -> bool:
-    """Whether mail to `address` is refused for good."""
-    return hash_is_suppressed(email_hash(address))
-
-
 def hash_is_suppressed(hashed: str) -> bool:
     """Whether the address known by this email hash is on the list."""
     found = db.session.execute(

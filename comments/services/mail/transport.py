@@ -15,8 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from comments.services.mail.settings import setting
-
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
 
@@ -156,14 +154,14 @@ class FileTransport:
 
 def mail_folder() -> Path:
     """Where `.eml` files go when no SMTP server is configured."""
-    configured = setting("MAIL_FOLDER")
+    configured = current_app.config["MAIL_FOLDER"]
     return Path(configured) if configured else Path(current_app.instance_path) / "mail"
 
 
 def transport_from_config() -> Transport:
     """SMTP when `COMMENTS_SMTP_URL` is set, else `.eml` files under the instance folder."""
-    url = setting("SMTP_URL")
+    url = current_app.config["SMTP_URL"]
     if url:
-        return SmtpTransport(SmtpSettings.from_url(str(url)), float(setting("SMTP_TIMEOUT")),
-                             setting("SMTP_CA_FILE"))
+        return SmtpTransport(SmtpSettings.from_url(str(url)), float(current_app.config["SMTP_TIMEOUT"]),
+                             current_app.config["SMTP_CA_FILE"])
     return FileTransport(mail_folder())

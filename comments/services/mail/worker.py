@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+from flask import current_app
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -24,7 +25,6 @@ from comments.models.types import utcnow
 from comments.services.hashing import email_hash
 from comments.services.mail import suppression
 from comments.services.mail.compose import UnsendableMessage, compose, sender_of
-from comments.services.mail.settings import setting
 from comments.services.mail.transport import (
     PermanentFailure,
     TemporaryFailure,
@@ -54,8 +54,8 @@ def worker_name() -> str:
 
 def retry_delay(attempt: int) -> float:
     """Seconds before retry number `attempt` (1, 2, ...): doubling, capped, with jitter."""
-    base = float(setting("MAIL_RETRY_BASE_SECONDS"))
-    ceiling = float(setting("MAIL_RETRY_MAX_SECONDS"))
+    base = float(current_app.config["MAIL_RETRY_BASE_SECONDS"])
+    ceiling = float(current_app.config["MAIL_RETRY_MAX_SECONDS"])
     delay = min(ceiling, base * 2 ** max(0, attempt - 1))
     # "Equal jitter": never less than half the delay, so a failing relay is not hammered,
     # but spread so that messages that failed together do not all come back together.
@@ -66,7 +66,7 @@ def claim_due_messages(worker: str, limit: int, now: datetime | None = None,
                        exclude: set[int] | None = None) -> list[int]:
     """Claim up to `limit` due messages for `worker` until its lease ends; their ids."""
     now = now or utcnow()
-    lease = timedelta(seconds=float(setting("MAIL_LEASE_SECONDS")))
+    lease = timedelta(seconds=float(current_app.config["MAIL_LEASE_SECONDS"]))
     with write_transaction() as session:
         due = (
             select(OutboxMessage.id)
@@ -192,7 +192,7 @@ def deliver(item: Outgoing, worker: str, transport: Transport, tally: Tally) -> 
         return "bounced" if error.suppress else "failed"
     except TemporaryFailure as error:
         attempt = item.attempts + 1
-        if attempt >= int(setting("MAIL_MAX_ATTEMPTS")):
+        if attempt >= int(current_app.config["MAIL_MAX_ATTEMPTS"]):
             log.warning("outbox %s given up after %s attempts: %s", item.id, attempt, error)
             _finish(item.id, worker, status="failed", attempts=attempt,
                     last_error=f"gave up: {error}"[:1000])
@@ -214,7 +214,7 @@ def _deliver_batch(ids: list[int], lease_end: datetime, worker: str, transport: 
                    stop: threading.Event, tally: Tally) -> None:
     # Enough lease must be left to finish a conversation (each step may take the timeout);
     # past that, the rest is handed back rather than risk another worker sending it too.
-    margin = timedelta(seconds=2 * float(setting("SMTP_TIMEOUT")))
+    margin = timedelta(seconds=2 * float(current_app.config["SMTP_TIMEOUT"]))
     batch = build_batch(ids, worker)
     bounced: set[str] = set()
     for index, item in enumerate(batch):
@@ -234,9 +234,9 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
     stop = stop or threading.Event()
     worker = worker or worker_name()
     transport = transport or transport_from_config()
-    batch = int(setting("MAIL_BATCH_SIZE"))
-    idle = float(setting("MAIL_IDLE_SECONDS"))
-    digest_every = float(setting("MAIL_DIGEST_CHECK_SECONDS"))
+    batch = int(current_app.config["MAIL_BATCH_SIZE"])
+    idle = float(current_app.config["MAIL_IDLE_SECONDS"])
+    digest_every = float(current_app.config["MAIL_DIGEST_CHECK_SECONDS"])
     next_digest = time.monotonic()
     tally = Tally()
     outage = 0  # consecutive database failures, for the pause before trying again
@@ -250,7 +250,7 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                 ids = claim_due_messages(worker, batch, now=claimed_at,
                                          exclude=tally.seen if once else None)
                 if ids:
-                    lease = timedelta(seconds=float(setting("MAIL_LEASE_SECONDS")))
+                    lease = timedelta(seconds=float(current_app.config["MAIL_LEASE_SECONDS"]))
                     _deliver_batch(ids, claimed_at + lease, worker, transport, stop, tally)
                     tally.seen.update(ids)  # --once: each message at most once per run
                 outage = 0

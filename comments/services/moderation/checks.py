@@ -1,51 +1,36 @@
-"""The pipeline's screening checks: bans, blocked and held words, bot signs, duplicates, Akismet.
-
-Importing this module registers the checks (create_app does, through the moderation web package).
-"""
+"""The pipeline's screening checks: bans, words, bot signs, links, duplicates, policy, Akismet."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from comments.errors import Banned
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
-from comments.services import tokens
 from comments.services.client import Client
+from comments.services.discussion.new_comment import NewComment
+from comments.services.discussion.rendering import count_links
+from comments.services.form_signs import Stamp, read_signs
 from comments.services.moderation import akismet
-from comments.services.moderation.pipeline import Submission, Verdict, register, register_precheck
-from comments.services.moderation.rules import RuleSet, load_rules
+from comments.services.moderation.pipeline import Submission, Verdict
 
 DUPLICATE_WINDOW = timedelta(days=7)
 
 
-def rules_of(sub: Submission) -> RuleSet:
-    """The site's rules, loaded once per submission (one query) and never kept beyond it."""
-    loaded = getattr(sub, "_rules", None)
-    if loaded is None:
-        loaded = load_rules(sub.site.id)
-        sub._rules = loaded  # type: ignore[attr-defined]
-    return loaded
-
-
-@register(30, "bans")
 def check_bans(sub: Submission, verdict: Verdict) -> None:
     """Refuse commenters banned by email, email domain or address range (403)."""
-    reason = rules_of(sub).ban_reason(sub.comment.email, sub.client.address)
+    reason = sub.rules.ban_reason(sub.comment.email, sub.client.address)
     if reason:
         raise Banned()
 
 
-@register(40, "blocked_words")
 def check_blocked_words(sub: Submission, verdict: Verdict) -> None:
     """Reject comments with a blocked word; the author is answered as if it were held."""
-    rules = rules_of(sub)
+    rules = sub.rules
     for text in (sub.comment.text, sub.comment.author or "", sub.comment.website or ""):
         word = rules.blocked_word(text)
         if word:
@@ -53,7 +38,6 @@ def check_blocked_words(sub: Submission, verdict: Verdict) -> None:
             return
 
 
-@register(50, "bot_signs")
 def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
     """The honeypot and the time to submit, carried by the form token the embed issued.
 
@@ -61,34 +45,34 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
     nothing unless the site sets `require_form_token`. A filled honeypot is spam; a form sent
     faster than a person types, or with a forged or stale token, is held for a look.
     """
-    if sub.editing:
+    if sub.editing or sub.new is None:
         return
-    if (sub.data.get("hp") or "").strip():
+    signs = read_signs(sub.new.form_token, sub.new.hp)
+    if signs.honeypot_filled:
         verdict.mark(CommentStatus.SPAM, "bot: honeypot field filled")
         return
     settings = sub.site.settings
-    token = sub.data.get("form_token")
-    if not token:
+    if signs.stamp is Stamp.MISSING:
         if settings.require_form_token:
             verdict.hold("bot: posted without the comment form")
         return
-    try:
-        payload = tokens.unsign("form", token)
-        issued = float(payload["t"])
-    except (tokens.InvalidToken, TypeError, KeyError, ValueError):
+    if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
         verdict.hold("bot: form token invalid or expired")
         return
-    elapsed = time.time() - issued
-    if elapsed > tokens.PURPOSES["form"]:
-        verdict.hold("bot: form token invalid or expired")
-        return
+    elapsed = signs.elapsed
     minimum = settings.min_submit_seconds or 0
     if elapsed < minimum:
         verdict.hold(f"bot: sent {max(elapsed, 0):.1f} s after the form was shown "
                      f"(minimum {minimum} s)")
 
 
-@register(70, "duplicates")
+def check_links(sub: Submission, verdict: Verdict) -> None:
+    """Hold comments carrying the site's limit of links or more."""
+    limit = sub.site.settings.hold_links
+    if limit and count_links(sub.html) >= limit:
+        verdict.hold(f"links: {count_links(sub.html)} links (limit {limit})")
+
+
 def check_duplicates(sub: Submission, verdict: Verdict) -> None:
     """Hold a text already posted in this thread, or by this author anywhere on the site lately.
 
@@ -120,10 +104,9 @@ def check_duplicates(sub: Submission, verdict: Verdict) -> None:
         verdict.hold("duplicate: the same text was posted before")
 
 
-@register(80, "held_words")
 def check_held_words(sub: Submission, verdict: Verdict) -> None:
     """Hold comments with a word the site wants a person to look at."""
-    rules = rules_of(sub)
+    rules = sub.rules
     for text in (sub.comment.text, sub.comment.author or ""):
         word = rules.held_word(text)
         if word:
@@ -131,22 +114,51 @@ def check_held_words(sub: Submission, verdict: Verdict) -> None:
             return
 
 
-@register_precheck("akismet")
-def ask_spam_service(data: dict[str, Any], client: Client) -> akismet.Answer | None:
+def check_site_policy(sub: Submission, verdict: Verdict) -> None:
+    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved)."""
+    settings = sub.site.settings
+    mode = settings.moderation
+    if mode == "publish" or sub.editing:
+        return
+    if mode == "hold_all":
+        verdict.hold("policy: every comment is reviewed")
+        return
+    needed = 1 if mode == "hold_first" else max(1, settings.hold_until_approved)
+    approved = approved_count(sub.site, sub.comment.email_hash)
+    if approved < needed:
+        label = "first-time commenter" if mode == "hold_first" else (
+            f"author has {approved} approved comments (needs {needed})"
+        )
+        verdict.hold(f"policy: {label}")
+
+
+def approved_count(site: Site, email_hash: str | None) -> int:
+    """How many approved comments this email address has on this site."""
+    if not email_hash:
+        return 0
+    statement = (
+        select(func.count(Comment.id))
+        .join(Thread, Thread.id == Comment.thread_id)
+        .where(Thread.site_id == site.id, Comment.email_hash == email_hash,
+               Comment.status == CommentStatus.APPROVED)
+    )
+    return int(db.session.execute(statement).scalar_one())
+
+
+def ask_spam_service(new: NewComment, client: Client) -> akismet.Answer | None:
     """Ask Akismet about a new comment before any write lock is taken (None: not asked)."""
     key = current_app.config.get("AKISMET_KEY")
     if not key:
         return None
-    site = db.session.execute(select(Site).where(Site.key == data["site"])).scalar_one_or_none()
+    site = db.session.execute(select(Site).where(Site.key == new.site)).scalar_one_or_none()
     db.session.commit()  # end the read: nothing is held while we wait on the network
     if site is None or not site.settings.akismet:
         return None
-    draft = Comment(author=data.get("author") or "", email=data.get("email") or None,
-                    website=data.get("website"), text=data["text"], parent_id=data.get("parent_id"))
-    return akismet.check(key, site, Thread(uri=data["uri"]), draft, client)
+    draft = Comment(author=new.author or "", email=new.email or None,
+                    website=new.website, text=new.text, parent_id=new.parent_id)
+    return akismet.check(key, site, Thread(uri=new.uri), draft, client)
 
 
-@register(100, "spam_service")
 def check_spam_service(sub: Submission, verdict: Verdict) -> None:
     """Apply Akismet's answer (asked before the transaction); no answer holds the comment."""
     answer = sub.external.get("akismet")

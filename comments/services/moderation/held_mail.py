@@ -6,40 +6,33 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import or_, select
 
 from comments.database.engine import write_transaction
 from comments.database.sql import insert_ignoring_conflicts
-from comments.errors import BadEditToken, CommentNotFound, Conflict, Forbidden
+from comments.errors import BadLink, CommentNotFound, Conflict, Forbidden
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Moderator, Site, Thread, UsedToken
 from comments.models.moderator import moderator_sites
 from comments.services import tokens
 from comments.services.mail import outbox
 from comments.services.moderation import actions
-from comments.signals import comment_posted, comment_status_changed
+from comments.services.public_links import public_url
 
 PURPOSE = "moderation-link"
 LINK_ACTIONS = ("approve", "reject", "spam")
 TEXT_EXCERPT = 2000
 
 
-class BadLink(BadEditToken):
-    """A moderation link that is forged, expired, spent or for someone who may no longer act."""
-
-    code, message = "bad_link", "This link is not valid, has expired or was used already."
-
-
-@comment_posted.connect
-def _on_posted(comment: Comment, *, thread: Thread, site: Site, **_: Any) -> None:
+def on_comment_posted(comment: Comment, *, thread: Thread, site: Site, **_: Any) -> None:
+    """A comment held as it is posted: tell the site's moderators."""
     if comment.status == CommentStatus.PENDING:
         queue_held_mail(comment, thread, site)
 
 
-@comment_status_changed.connect
-def _on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: str,
-                       after: str, **_: Any) -> None:
+def on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: str,
+                      after: str, **_: Any) -> None:
+    """A comment that enters the queue later (flagged, held after an edit): tell them too."""
     if after == CommentStatus.PENDING and before != CommentStatus.PENDING:
         queue_held_mail(comment, thread, site)
 
@@ -54,16 +47,6 @@ def site_moderators(site: Site) -> list[Moderator]:
     ).scalars())
 
 
-def public_base() -> str:
-    """The comments host as moderators reach it, for absolute links in mail."""
-    configured = current_app.config.get("PUBLIC_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost:8000"
-
-
 def link_token(comment: Comment, moderator: Moderator, action: str) -> str:
     """A token allowing `moderator` to do `action` to `comment`, once."""
     return tokens.sign(PURPOSE, {"c": comment.id, "a": action, "m": moderator.id,
@@ -72,12 +55,11 @@ def link_token(comment: Comment, moderator: Moderator, action: str) -> str:
 
 def queue_held_mail(comment: Comment, thread: Thread, site: Site) -> int:
     """Queue one mail per moderator of the site in the current transaction; returns how many."""
-    base = public_base()
     recipients = site_moderators(site)
     for moderator in recipients:
-        links = {action: f"{base}/moderate/mail/{link_token(comment, moderator, action)}"
+        links = {action: public_url(f"/moderate/mail/{link_token(comment, moderator, action)}")
                  for action in LINK_ACTIONS}
-        links["queue"] = f"{base}/moderate/?site={site.key}"
+        links["queue"] = public_url(f"/moderate/?site={site.key}")
         context = {
             "moderator_name": moderator.name or moderator.email,
             "comment": {"id": comment.id, "author": comment.author or "",

@@ -10,7 +10,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -20,6 +19,7 @@ from comments.extensions import db
 from comments.models import ApiToken, Moderator, Site, UsedToken
 from comments.models.types import utcnow
 from comments.services import audit
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 
 ROLES = ("admin", "moderator")
 MIN_PASSWORD = 10
@@ -60,8 +60,8 @@ def _check_password(password: str) -> None:
 def normalise_email(email: str) -> str:
     """A moderator's address, validated and lowercased, or Invalid."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
+        return normalized_email(email).lower()
+    except NotAnEmailAddress as error:
         raise Invalid(errors={"email": [str(error)]}) from error
 
 

@@ -1,17 +1,19 @@
-"""The moderation pipeline every new or edited comment passes, in DESIGN.md's order."""
+"""The moderation pipeline: what a check sees and decides, and running the installed checks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import Flask, current_app
 
-from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.services.client import Client
-from comments.services.discussion.rendering import count_links
+from comments.services.discussion.new_comment import NewComment
+from comments.services.discussion.rendering import render
+from comments.services.moderation.rules import RuleSet, load_rules
 
 
 @dataclass
@@ -22,10 +24,25 @@ class Submission:
     thread: Thread
     comment: Comment
     client: Client
-    data: dict[str, Any] = field(default_factory=dict)
+    #: What the reader sent; None for an edit, which changes only the text.
+    new: NewComment | None = None
     editing: bool = False
+    #: Why the address the reader typed is not one (judged by the size-and-shape check).
+    email_problem: str | None = None
+    #: The comment a reply answers, as found by its id (judged by the reply-target check).
+    parent: Comment | None = None
     # Answers of slow outside services, asked before the write transaction began (prechecks).
     external: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def html(self) -> str:
+        """The comment's text rendered, once, and only when a check reads it (after the size)."""
+        return render(self.comment.text)
+
+    @cached_property
+    def rules(self) -> RuleSet:
+        """The site's rules, loaded once per submission (one query) and never kept beyond it."""
+        return load_rules(self.site.id)
 
 
 @dataclass
@@ -47,95 +64,40 @@ class Verdict:
         self.reasons.append(reason)
 
 
+#: A check looks at the submission and holds or marks it in the verdict, or raises to refuse it.
 Check = Callable[[Submission, Verdict], None]
-
-#: The checks, in order. Other modules insert theirs at the right place with `register`.
-CHECKS: list[tuple[int, str, Check]] = []
-
-
-def register(order: int, name: str) -> Callable[[Check], Check]:
-    """Add a check to the pipeline at position `order` (lower runs first)."""
-
-    def decorator(check: Check) -> Check:
-        CHECKS[:] = [entry for entry in CHECKS if entry[1] != name]
-        CHECKS.append((order, name, check))
-        CHECKS.sort(key=lambda entry: entry[0])
-        return check
-
-    return decorator
+#: A precheck asks a service over the network before the write transaction opens, so a slow
+#: answer never holds the database's write lock; the checks read it as `external[name]`.
+Precheck = Callable[[NewComment, Client], Any]
 
 
-Precheck = Callable[[dict[str, Any], Client], Any]
+@dataclass(frozen=True)
+class Pipeline:
+    """The checks an app runs, in order, and its prechecks by name."""
 
-#: Checks that ask a service over the network. They run before the write transaction opens,
-#: so a slow answer never holds the database's write lock; their answers reach the checks
-#: through `Submission.external[name]`.
-PRECHECKS: dict[str, Precheck] = {}
-
-
-def register_precheck(name: str) -> Callable[[Precheck], Precheck]:
-    """Add a precheck whose answer the pipeline's checks read as `external[name]`."""
-
-    def decorator(precheck: Precheck) -> Precheck:
-        PRECHECKS[name] = precheck
-        return precheck
-
-    return decorator
+    checks: tuple[Check, ...]
+    prechecks: tuple[tuple[str, Precheck], ...]
 
 
-def run_prechecks(data: dict[str, Any], client: Client) -> dict[str, Any]:
+def init_app(app: Flask, checks: Iterable[Check], prechecks: Mapping[str, Precheck]) -> None:
+    """Install the app's checks (run in the order given) and prechecks."""
+    app.extensions["comments.pipeline"] = Pipeline(tuple(checks), tuple(prechecks.items()))
+
+
+def _installed() -> Pipeline:
+    pipeline: Pipeline = current_app.extensions["comments.pipeline"]
+    return pipeline
+
+
+def run_prechecks(new: NewComment, client: Client) -> dict[str, Any]:
     """Ask every precheck about a new comment; None answers are left out."""
-    answers = {name: precheck(data, client) for name, precheck in PRECHECKS.items()}
+    answers = {name: precheck(new, client) for name, precheck in _installed().prechecks}
     return {name: answer for name, answer in answers.items() if answer is not None}
 
 
 def run(submission: Submission) -> Verdict:
-    """Run every check over the submission; a check may raise to refuse it outright."""
+    """Run every check over the submission, in order; a check may raise to refuse it outright."""
     verdict = Verdict()
-    for _order, _name, check in CHECKS:
+    for check in _installed().checks:
         check(submission, verdict)
     return verdict
-
-
-# Order: size/shape 10, closed 20, bans 30, blocked words 40, bot signs 50, links 60,
-# duplicates 70, held words 80, site policy 90, spam service 100.
-
-
-@register(60, "links")
-def check_links(sub: Submission, verdict: Verdict) -> None:
-    """Hold comments carrying the site's limit of links or more."""
-    limit = sub.site.settings.hold_links
-    if limit and count_links(sub.comment.html) >= limit:
-        verdict.hold(f"links: {count_links(sub.comment.html)} links (limit {limit})")
-
-
-@register(90, "site_policy")
-def check_site_policy(sub: Submission, verdict: Verdict) -> None:
-    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved)."""
-    settings = sub.site.settings
-    mode = settings.moderation
-    if mode == "publish" or sub.editing:
-        return
-    if mode == "hold_all":
-        verdict.hold("policy: every comment is reviewed")
-        return
-    needed = 1 if mode == "hold_first" else max(1, settings.hold_until_approved)
-    approved = approved_count(sub.site, sub.comment.email_hash)
-    if approved < needed:
-        label = "first-time commenter" if mode == "hold_first" else (
-            f"author has {approved} approved comments (needs {needed})"
-        )
-        verdict.hold(f"policy: {label}")
-
-
-def approved_count(site: Site, email_hash: str | None) -> int:
-    """How many approved comments this email address has on this site."""
-    if not email_hash:
-        return 0
-    statement = (
-        select(func.count(Comment.id))
-        .join(Thread, Thread.id == Comment.thread_id)
-        .where(Thread.site_id == site.id, Comment.email_hash == email_hash,
-               Comment.status == CommentStatus.APPROVED)
-    )
-    return int(db.session.execute(statement).scalar_one())

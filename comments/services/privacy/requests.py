@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, or_, select, update
 
 from comments.database.engine import write_transaction
@@ -27,33 +25,21 @@ from comments.models.types import isoformat, utcnow
 from comments.services import tokens
 from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump
+from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox
+from comments.services.public_links import public_url
 from comments.services.sites import get_site
 
 KINDS = ("export", "erase")
 REQUESTS_PER_ADDRESS_PER_DAY = 3
 
 
-def privacy_page_url(site: Site) -> str:
-    """The page where a reader of `site` asks for their data (linked from the embed and mail)."""
-    return _public_url("/privacy/", "privacy.form") + f"?site={site.key}"
-
-
-def _public_url(path: str, endpoint: str, **values: Any) -> str:
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public.rstrip("/") + path
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    return path
-
-
-def normalized_email(value: str) -> str:
-    """The address as typed, checked; Invalid when it is not an email address."""
+def _reader_address(value: str) -> str:
+    """The address as typed, normalized; Invalid (in this form's words) when it is not one."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except (EmailNotValidError, AttributeError) as error:
+        return normalized_email(value)
+    except NotAnEmailAddress as error:
         raise Invalid(errors={"email": ["Not a valid email address."]}) from error
 
 
@@ -66,7 +52,7 @@ def request_by_reader(site_key: str, address: str, kind: str) -> None:
     """
     if kind not in KINDS:
         raise Invalid(errors={"kind": [f"Must be one of {', '.join(KINDS)}."]})
-    address = normalized_email(address)
+    address = _reader_address(address)
     hashed = email_hash(address)
     with write_transaction() as session:
         site = get_site(site_key)
@@ -88,8 +74,7 @@ def request_by_reader(site_key: str, address: str, kind: str) -> None:
             outbox.queue_mail(site=site, recipient=address, template="privacy_confirm",
                               kind="privacy", context={
                                   "kind": kind, "site_name": site.name or site.key,
-                                  "confirm_url": _public_url(f"/privacy/confirm/{token}",
-                                                             "privacy.confirm", token=token),
+                                  "confirm_url": public_url(f"/privacy/confirm/{token}"),
                                   "valid_hours": tokens.PURPOSES["privacy"] // 3600,
                               })
 
@@ -159,7 +144,7 @@ def record(site: Site | None, address: str, kind: str, actor: str) -> PrivacyReq
 
 def export_for(address: str, site_key: str | None, actor: str) -> dict[str, Any]:
     """A copy of everything held about `address` (on one site or all), recorded as a request."""
-    address = normalized_email(address)
+    address = _reader_address(address)
     with write_transaction():
         site = get_site(site_key) if site_key else None
         record(site, address, "export", actor)
@@ -169,7 +154,7 @@ def export_for(address: str, site_key: str | None, actor: str) -> dict[str, Any]
 def erase_for(address: str, site_key: str | None, actor: str,
               erase_text: bool | None = None) -> dict[str, int]:
     """Erase `address` (on one site or all); text too if asked or the site's policy says so."""
-    address = normalized_email(address)
+    address = _reader_address(address)
     with write_transaction():
         site = get_site(site_key) if site_key else None
         if erase_text is None:

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from linkify_it import LinkifyIt
 
+from comments.config import flag
 from comments.database.engine import write_transaction
-from comments.errors import DomainError, Forbidden, Invalid
+from comments.errors import BadFormToken, Invalid, QuotaExceeded, SharingByEmailOff
 from comments.models import Site
 from comments.models.types import utcnow
-from comments.services import quotas, tokens
+from comments.services import quotas
 from comments.services.client import Client
+from comments.services.email_address import NotAnEmailAddress, normalized_email
+from comments.services.form_signs import Stamp, read_signs
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
-from comments.services.mail.settings import flag
 from comments.services.sharing import links as shares
 from comments.services.sites import get_site
 
@@ -27,22 +27,6 @@ EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 NOTE_MAX = 200
 NAME_MAX = 80
 _links = LinkifyIt(options={"fuzzy_link": True, "fuzzy_email": True, "fuzzy_ip": True})
-
-
-class SharingByEmailOff(Forbidden):
-    code, message = "share_by_email_off", "This site does not send articles by email."
-
-
-class BadFormToken(Forbidden):
-    code, message = "bad_form_token", "This form has expired; reload the page and try again."
-
-
-class QuotaExceeded(DomainError):
-    status, code, message = 429, "quota_exceeded", "Too many articles sent; try again tomorrow."
-
-    def __init__(self, retry_after: int):
-        super().__init__()
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -62,17 +46,19 @@ class ShareRequest:
 
 def share_by_email(request: ShareRequest, client: Client) -> str:
     """Queue the article's mail to one friend; an opaque id (the same shape in every case)."""
-    if not flag("SHARES_BY_EMAIL_ENABLED"):
+    if not flag(current_app.config["SHARES_BY_EMAIL_ENABLED"]):
         raise SharingByEmailOff("Sending articles by email is switched off on this server.")
     with write_transaction():
         site = get_site(request.site)
         if not site.settings.share_by_email:
             raise SharingByEmailOff()
-        started = _form_started(request.form_token)
+        signs = read_signs(request.form_token, request.hp)
+        if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
+            raise BadFormToken()
         recipient, sender_email, name, note = _checked_fields(request)
-        if request.hp:
+        if signs.honeypot_filled:
             return _decoy()  # a bot filled the honeypot: it learns nothing, nobody gets mail
-        if time.time() - started < site.settings.min_submit_seconds:
+        if signs.elapsed < site.settings.min_submit_seconds:
             raise Invalid("Sent too quickly; wait a moment and send again.",
                           {"form_token": ["Sent too quickly."]})
         recipient_hash = email_hash(recipient)
@@ -101,14 +87,6 @@ def public_id(share_id: int) -> str:
 
 def _decoy() -> str:
     return secrets.token_hex(10)
-
-
-def _form_started(token: str) -> float:
-    try:
-        payload = tokens.unsign("form", token)
-        return float(payload["t"])
-    except (tokens.InvalidToken, KeyError, TypeError, ValueError) as error:
-        raise BadFormToken() from error
 
 
 def has_link(text: str) -> bool:
@@ -141,8 +119,8 @@ def _checked_fields(request: ShareRequest) -> tuple[str, str | None, str, str]:
 
 def _address(value: str, field: str, errors: dict[str, list[str]]) -> str | None:
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
+        return normalized_email(value)
+    except NotAnEmailAddress:
         errors[field] = ["One valid email address."]
         return None
 
@@ -164,7 +142,3 @@ def _claim_quotas(site: Site, client: Client, sender_hash: str | None,
             # Raising rolls back the whole transaction, so no unit of any quota is spent.
             raise QuotaExceeded(retry_after=max(1, int((end - utcnow()).total_seconds())))
 
-
-def as_request(data: dict[str, Any]) -> ShareRequest:
-    """A ShareRequest from the schema's loaded data."""
-    return ShareRequest(**{key: data.get(key) or "" for key in ShareRequest.__dataclass_fields__})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import current_app, url_for
 from sqlalchemy import select, update
 
 from comments.database.engine import write_transaction
@@ -17,6 +16,7 @@ from comments.services import tokens
 from comments.services.client import Client
 from comments.services.discussion.threads import ensure_thread
 from comments.services.hashing import address_hash
+from comments.services.public_links import public_url
 from comments.services.sites import get_site
 
 
@@ -36,11 +36,7 @@ def create_link(site_key: str, uri: str, client: Client, title: str = "",
 
 def tracked_url(share: Share) -> str:
     """The signed `/s/<token>` URL that leads to the article and counts the click."""
-    token = tokens.sign("share-link", {"s": share.id})
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public.rstrip("/") + "/s/" + token
-    return url_for("shares.follow", token=token, _external=True)
+    return public_url("/s/" + tokens.sign("share-link", {"s": share.id}))
 
 
 def mailto(title: str, article_url: str, link: str) -> str:

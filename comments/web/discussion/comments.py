@@ -24,10 +24,11 @@ from comments.schemas.comments import (
     VoteIn,
     VotesOut,
 )
-from comments.services.client import Client
 from comments.services.discussion import posting, reactions, reading
 from comments.services.discussion.idempotency import IdempotentRequest
+from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import render
+from comments.web.client import client_of_request
 from comments.web.discussion.present import node_json, thread_json, written_json
 from comments.web.limits import limited
 
@@ -66,12 +67,13 @@ class Comments(MethodView):
     @limited("post_limit")
     def post(self, data: dict[str, Any]) -> Response:
         """Post a comment or a reply: 201 when published, 202 when held for moderation."""
-        client = Client.from_request()
+        client = client_of_request()
         key = request.headers.get("Idempotency-Key", "").strip()
         idem = None
         if key:
             idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json())
-        status, body = posting.post_comment(data, client, idem, present=written_json)
+        status, body = posting.post_comment(NewComment(**data), client, idem,
+                                            present=written_json)
         response = jsonify(body)
         response.status_code = status
         return response
@@ -96,7 +98,7 @@ class CommentItem(MethodView):
     def patch(self, headers: dict[str, Any], data: dict[str, Any], comment_id: int) -> Response:
         """Edit your comment within the site's window; answers with a fresh edit token."""
         written = posting.edit_comment(comment_id, headers["x_edit_token"], data["text"],
-                                       Client.from_request())
+                                       client_of_request())
         return jsonify(written_json(written))
 
     @bp.arguments(EditTokenHeader, location="headers")
@@ -114,7 +116,7 @@ class CommentItem(MethodView):
 @limited("vote_limit")
 def vote(data: dict[str, Any], comment_id: int) -> Response:
     """Like (1) or dislike (-1) a comment; a reader's second vote replaces the first."""
-    likes, dislikes = reactions.vote(comment_id, data["value"], Client.from_request())
+    likes, dislikes = reactions.vote(comment_id, data["value"], client_of_request())
     return jsonify({"likes": likes, "dislikes": dislikes})
 
 
@@ -124,7 +126,7 @@ def vote(data: dict[str, Any], comment_id: int) -> Response:
 @limited("flag_limit")
 def flag(data: dict[str, Any], comment_id: int) -> Response:
     """Report a comment to the moderators."""
-    reactions.flag(comment_id, data["reason"], Client.from_request())
+    reactions.flag(comment_id, data["reason"], client_of_request())
     response = jsonify({"status": "received"})
     response.status_code = 202
     return response

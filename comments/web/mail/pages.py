@@ -13,12 +13,6 @@ PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; 
             "frame-ancestors 'none'; base-uri 'none'")
 
 
-@bp.record_once
-def _connect_receivers(_state: object) -> None:
-    # Reply notifications ride on the comment signals; wired when the app registers us.
-    subscriptions.connect()
-
-
 def _page(template: str, status: int = 200, **context: object) -> Response:
     response = make_response(render_template(f"mail_pages/{template}", **context), status)
     response.headers["Content-Security-Policy"] = PAGE_CSP

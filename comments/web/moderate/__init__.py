@@ -24,9 +24,8 @@ PAGE_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    """Register the UI, the JSON API, CSRF protection, the pipeline checks and mail receivers."""
+    """Register the UI, the JSON API and CSRF protection."""
     from comments.extensions import api
-    from comments.services.moderation import checks, held_mail  # noqa: F401 - they register
     from comments.web.moderate import (  # noqa: F401 - they add routes to bp
         accounts,
         audit_log,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 
 from comments.errors import NotFound
 from comments.services.mail import eml_files
-from comments.services.mail.settings import setting
 from comments.services.mail.transport import mail_folder
 from comments.web.moderate import bp
 from comments.web.moderate.session import admin_only
@@ -19,7 +18,7 @@ from comments.web.moderate.session import admin_only
 def mail_files() -> Any:
     """The newest mail files, newest first."""
     return render_template("moderate/mail_files.html", files=eml_files.list_files(200),
-                           folder=mail_folder(), smtp=bool(setting("SMTP_URL")))
+                           folder=mail_folder(), smtp=bool(current_app.config["SMTP_URL"]))
 
 
 @bp.route("/outgoing-mail/<name>")

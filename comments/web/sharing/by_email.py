@@ -7,11 +7,11 @@ from typing import Any
 from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
-from comments.errors import Unavailable
+from comments.errors import QuotaExceeded, Unavailable
 from comments.extensions import limiter
 from comments.schemas.share_mail import ShareMailIn, ShareMailOut
-from comments.services.client import Client
 from comments.services.sharing import by_email
+from comments.web.client import client_of_request
 
 bp = Blueprint("share_mail", __name__, description='"Send this to a friend" by email')
 
@@ -29,15 +29,21 @@ def send(data: dict[str, Any]) -> Response:
         # A mail relay fails closed: per-process fallback limits multiply with the number of
         # processes, which is no limit at all for mail to strangers.
         raise Unavailable("Sending by email is paused while a dependency is down; retry shortly.")
-    share_id = by_email.share_by_email(by_email.as_request(data), Client.from_request())
+    share_id = by_email.share_by_email(_share_request(data), client_of_request())
     response = jsonify({"id": share_id})
     response.status_code = 202
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.errorhandler(by_email.QuotaExceeded)
-def quota_exceeded(error: by_email.QuotaExceeded) -> Response:
+def _share_request(data: dict[str, Any]) -> by_email.ShareRequest:
+    # Optional fields may arrive as null: the service reads them as empty text.
+    return by_email.ShareRequest(**{key: data.get(key) or ""
+                                    for key in by_email.ShareRequest.__dataclass_fields__})
+
+
+@bp.errorhandler(QuotaExceeded)
+def quota_exceeded(error: QuotaExceeded) -> Response:
     """A used-up quota is a 429 that says when the window ends."""
     from comments.extensions import db
 

@@ -8,8 +8,8 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from comments.schemas.shares import ShareLinkIn, ShareLinkOut
-from comments.services.client import Client
 from comments.services.sharing import links as shares
+from comments.web.client import client_of_request
 from comments.web.limits import limited
 
 bp = Blueprint("shares", __name__, description='"Send this to a friend"')
@@ -22,7 +22,7 @@ bp = Blueprint("shares", __name__, description='"Send this to a friend"')
 def create_link(data: dict[str, Any]) -> Response:
     """A tracked link to the article and a `mailto:` that carries it."""
     _share, site, thread, url = shares.create_link(
-        data["site"], data["uri"], Client.from_request(), title=data["title"][:500]
+        data["site"], data["uri"], client_of_request(), title=data["title"][:500]
     )
     article = site.article_url(thread.uri)
     return jsonify({"url": url, "mailto": shares.mailto(thread.title, article, url)})
