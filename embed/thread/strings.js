@@ -19,7 +19,7 @@ function t(key, values = {}) {
 
 const STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_found", 409: "err_conflict",
   413: "err_too_large", 422: "err_invalid", 503: "err_unavailable" };
-const FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned", rejected: "err_rejected",
+const FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned",
   bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote",
   bad_form_token: "err_form_expired" };
 function problem(answer) {

@@ -17,7 +17,7 @@ SCRIPT_STRINGS = (
     "preview", "preview_empty", "removed", "reply_to", "saved", "share_copied", "share_limit",
     "share_off", "share_sent", "write", "err_author", "err_bad_token", "err_banned", "err_closed",
     "err_conflict", "err_edit_over", "err_email", "err_forbidden", "err_generic", "err_invalid",
-    "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate", "err_rejected",
+    "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate",
     "err_text", "err_too_large", "err_unavailable", "err_website", "err_note", "err_too_fast",
     "err_form_expired",
 )
