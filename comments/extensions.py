@@ -6,7 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 from comments.api import Api
@@ -21,9 +21,26 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base whose metadata names constraints the same way on every database."""
+    """Declarative base of every model; its metadata names constraints the same way everywhere.
+
+    Models subclass Base itself rather than `db.Model`: flask-sqlalchemy builds `db.Model` at
+    run time, so a type checker cannot see it as a class. Given Base as its model_class,
+    flask-sqlalchemy shares Base's registry and metadata, so `db.metadata` (what Alembic
+    compares) and `db.session` see exactly these tables. Every model names its table.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __repr__(self) -> str:
+        """`<Comment 12>`, as flask-sqlalchemy's `db.Model` writes it, for logs and debuggers."""
+        state = inspect(self)
+        if state.transient:
+            key = f"(transient {id(self)})"
+        elif state.pending:
+            key = f"(pending {id(self)})"
+        else:
+            key = ", ".join(map(str, state.identity or ()))
+        return f"<{type(self).__name__} {key}>"
 
 
 db = SQLAlchemy(model_class=Base)

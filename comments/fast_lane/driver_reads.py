@@ -37,7 +37,7 @@ class Prepared:
     keys: tuple[str, ...]
 
 
-Statement = Select[Any] | CompoundSelect
+Statement = Select[Any] | CompoundSelect[Any]
 _prepared: dict[tuple[int, str], tuple[Statement, Prepared]] = {}
 
 

@@ -127,7 +127,7 @@ class CountsParameters:
         return site, uris
 
 
-def _one(field: fields.Field, kind: type[Any]) -> Any:
+def _one(field: fields.Field[Any], kind: type[Any]) -> Any:
     """The field's one validator, which must be a `kind`: any other rule is one the lane skips."""
     validators = list(field.validators)
     if len(validators) != 1 or not isinstance(validators[0], kind):
@@ -136,7 +136,7 @@ def _one(field: fields.Field, kind: type[Any]) -> Any:
     return validators[0]
 
 
-def _require_uri_check(field: fields.Field) -> None:
+def _require_uri_check(field: fields.Field[Any]) -> None:
     """An article path field: checked in the lane by uri_problem and all_uris_valid."""
     if list(field.validators) != [validate_uri]:
         raise TypeError(f"the fast lane checks article paths with uri_problem; {field!r} has "

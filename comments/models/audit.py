@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
-class ModerationEvent(db.Model):  # type: ignore[name-defined]
+class ModerationEvent(Base):
     """One recorded action on a comment, thread, rule or account."""
 
     __tablename__ = "moderation_events"

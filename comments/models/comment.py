@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
@@ -23,7 +23,7 @@ class CommentStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
-class Comment(db.Model):  # type: ignore[name-defined]
+class Comment(Base):
     """One comment: the text as typed, the HTML rendered once at write time, and its status."""
 
     __tablename__ = "comments"
@@ -72,7 +72,7 @@ class Comment(db.Model):  # type: ignore[name-defined]
         return self.likes - self.dislikes
 
 
-class Vote(db.Model):  # type: ignore[name-defined]
+class Vote(Base):
     """One reader's vote on one comment, the reader known only by a keyed hash."""
 
     __tablename__ = "votes"
@@ -85,7 +85,7 @@ class Vote(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Flag(db.Model):  # type: ignore[name-defined]
+class Flag(Base):
     """A reader's report that a comment breaks the rules."""
 
     __tablename__ = "flags"

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined]
+class OutboxMessage(Base):
     """One mail to send, written in the same transaction as the event that causes it."""
 
     __tablename__ = "outbox"
@@ -36,7 +36,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Subscription(db.Model):  # type: ignore[name-defined]
+class Subscription(Base):
     """A reader's wish to hear of replies, valid only once the address is confirmed."""
 
     __tablename__ = "subscriptions"
@@ -59,7 +59,7 @@ class Subscription(db.Model):  # type: ignore[name-defined]
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Suppression(db.Model):  # type: ignore[name-defined]
+class Suppression(Base):
     """An address we never mail again: it bounced, complained or unsubscribed from everything."""
 
     __tablename__ = "suppressions"

@@ -7,19 +7,19 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.site import Site
 from comments.models.types import UTCDateTime, utcnow
 
 moderator_sites = Table(
     "moderator_sites",
-    db.metadata,
+    Base.metadata,
     Column("moderator_id", ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True),
     Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Moderator(db.Model):  # type: ignore[name-defined]
+class Moderator(Base):
     """A person who may moderate: role `admin` or `moderator`, for all sites or some."""
 
     __tablename__ = "moderators"
@@ -48,7 +48,7 @@ class Moderator(db.Model):  # type: ignore[name-defined]
         return self.all_sites or any(site.id == site_id for site in self.sites)
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined]
+class ApiToken(Base):
     """A bearer token for integrations; only its hash is kept, the token is shown once."""
 
     __tablename__ = "api_tokens"

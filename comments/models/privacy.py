@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import UTCDateTime, utcnow
 
 
-class PrivacyRequest(db.Model):  # type: ignore[name-defined]
+class PrivacyRequest(Base):
     """A request for a copy of a reader's data, or for its erasure."""
 
     __tablename__ = "privacy_requests"

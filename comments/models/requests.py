@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 
-class IdempotencyKey(db.Model):  # type: ignore[name-defined]
+class IdempotencyKey(Base):
     """The first answer to a POST with an `Idempotency-Key`, replayed on retries."""
 
     __tablename__ = "idempotency_keys"
@@ -27,7 +27,7 @@ class IdempotencyKey(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class QuotaClaim(db.Model):  # type: ignore[name-defined]
+class QuotaClaim(Base):
     """A counter for one quota in one time window, claimed before the guarded work is done."""
 
     __tablename__ = "quota_claims"
@@ -39,7 +39,7 @@ class QuotaClaim(db.Model):  # type: ignore[name-defined]
     used: Mapped[int] = mapped_column(default=0)
 
 
-class UsedToken(db.Model):  # type: ignore[name-defined]
+class UsedToken(Base):
     """A single-use token that has been spent; a second use is refused."""
 
     __tablename__ = "used_tokens"

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import UTCDateTime, utcnow
 
 RULE_KINDS = ("block_word", "hold_word", "ban_email", "ban_domain", "ban_network")
 
 
-class Rule(db.Model):  # type: ignore[name-defined]
+class Rule(Base):
     """One rule for one site (or every site when `site_id` is NULL), optionally expiring."""
 
     __tablename__ = "rules"

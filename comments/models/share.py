@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import UTCDateTime, utcnow
 
 
-class Share(db.Model):  # type: ignore[name-defined]
+class Share(Base):
     """One "Send this to a friend": by the reader's mail program (`link`) or by the site (`email`)."""
 
     __tablename__ = "shares"

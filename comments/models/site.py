@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 MODERATION_MODES = ("publish", "hold_all", "hold_first", "hold_until")
@@ -57,7 +57,7 @@ class SiteSettings:
         return asdict(self)
 
 
-class Site(db.Model):  # type: ignore[name-defined]
+class Site(Base):
     """A publisher's site: articles live under `base_url`, embeds run on `allowed_origins`."""
 
     __tablename__ = "sites"

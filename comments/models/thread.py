@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from comments.extensions import db
+from comments.extensions import Base
 from comments.models.site import Site
 from comments.models.types import UTCDateTime, utcnow
 
 
-class Thread(db.Model):  # type: ignore[name-defined]
+class Thread(Base):
     """The comments under one article, keyed by the article's path on its site."""
 
     __tablename__ = "threads"

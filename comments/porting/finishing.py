@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 
 from comments.database.sql import insert_ignoring_conflicts
 from comments.extensions import db
@@ -46,6 +46,7 @@ def recount_threads(thread_ids: list[int]) -> None:
     latest = select(func.max(table.c.created_at)).where(
         table.c.thread_id == Thread.id).scalar_subquery()
     threads = Thread.__table__
+    assert isinstance(threads, Table)  # declarative types __table__ as any FromClause
     for start in range(0, len(thread_ids), BATCH):
         db.session.execute(
             update(threads).where(threads.c.id.in_(thread_ids[start:start + BATCH])).values(

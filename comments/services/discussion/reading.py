@@ -58,7 +58,7 @@ class Node:
     @property
     def visible(self) -> bool:
         """Whether the comment's own content is public."""
-        return self.comment.status == CommentStatus.APPROVED
+        return bool(self.comment.status == CommentStatus.APPROVED)
 
 
 @dataclass

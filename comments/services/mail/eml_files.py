@@ -9,7 +9,6 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import cast
 
 from comments.errors import NotFound
 from comments.services.mail.transport import mail_folder
@@ -59,7 +58,7 @@ def read_file(name: str) -> EmailMessage:
     path = mail_folder() / name
     try:
         with path.open("rb") as handle:
-            return cast(EmailMessage, BytesParser(policy=policy.default).parse(handle))
+            return BytesParser(policy=policy.default).parse(handle)
     except FileNotFoundError as error:
         raise NotFound("No such mail file.") from error
 

@@ -56,7 +56,7 @@ def retry_delay(attempt: int) -> float:
     """Seconds before retry number `attempt` (1, 2, ...): doubling, capped, with jitter."""
     base = float(current_app.config["MAIL_RETRY_BASE_SECONDS"])
     ceiling = float(current_app.config["MAIL_RETRY_MAX_SECONDS"])
-    delay = min(ceiling, base * 2 ** max(0, attempt - 1))
+    delay: float = min(ceiling, base * 2 ** max(0, attempt - 1))
     # "Equal jitter": never less than half the delay, so a failing relay is not hammered,
     # but spread so that messages that failed together do not all come back together.
     return delay / 2 + random.uniform(0, delay / 2)

@@ -84,7 +84,8 @@ def minify_script(source: str, name: str = "script") -> str:
     # The setting is process-wide in the library, so it is set right before each use.
     minify.config({"js-version": SCRIPT_LANGUAGE})
     try:
-        return minify.string("text/javascript", source)
+        minified: str = minify.string("text/javascript", source)
+        return minified
     except minify.MinifyError as error:
         raise ScriptNotMinified(f"{name} does not minify: {error}") from error
 

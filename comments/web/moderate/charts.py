@@ -14,7 +14,7 @@ def _nice_max(value: int) -> int:
     """A round top for the axis at or above `value`."""
     if value <= 5:
         return 5
-    magnitude = 10 ** (len(str(value)) - 1)
+    magnitude: int = 10 ** (len(str(value)) - 1)  # int ** int is typed Any (it may be a float)
     for step in (1, 2, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

@@ -40,7 +40,8 @@ def init_app(app: Flask) -> None:
 def current_moderator() -> Moderator | None:
     """The moderator signed in on this request, if the session is still alive."""
     if "moderator" in g:
-        return g.moderator
+        cached: Moderator | None = g.moderator
+        return cached
     found: Moderator | None = None
     data = session.get(SESSION_KEY)
     if isinstance(data, dict):
