@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 def worker(once: bool) -> None:
     """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
     from comments.services.mail.digests import send_due_digests
-    from comments.services.mail.outbox_pruning import prune_finished_mail
+    from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

@@ -30,7 +30,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from comments.errors import Forbidden
-from comments.services.moderation.figures import read_figures
+from comments.services.figures import read_figures
 
 bp = Blueprint("metrics", __name__)
 

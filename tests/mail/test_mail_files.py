@@ -58,7 +58,7 @@ def test_finished_mail_is_forgotten_after_the_keep_period(app):
     from datetime import timedelta
 
     from comments.models.types import utcnow
-    from comments.services.mail.outbox_pruning import prune_finished_mail
+    from comments.services.mail.outbox import prune_finished_mail
     from tests.support.app import sql
 
     queue(app, count=4)
