@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.services.moderation import checklist, pipeline
     from comments.web import (
         client,
+        compression,
         cookie_session,
         errors,
         headers,
@@ -57,8 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.web.sharing import by_email, links
 
     # Request plumbing first: the fast lane inside the client address (proxies wraps it), then
-    # logging, metrics, errors, headers.
+    # compression, logging, metrics, errors, headers.
     fast_reads.init_app(app)
+    compression.init_app(app)  # first of the after-request hooks, so it runs last
     proxies.init_app(app)
     client.init_app(app)
     cookie_session.init_app(app)

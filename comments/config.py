@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "READ_MEMO_MB": 32,
     # Answer revalidations and memoized thread pages before Flask (fast_lane/middleware.py).
     "FAST_READS": True,
+    # Compress text answers (br, gzip) when the client accepts them; false behind a proxy that
+    # compresses already (web/compression.py).
+    "COMPRESS": True,
     # /metrics: open to these networks (comma-separated CIDRs), or to `Bearer METRICS_TOKEN`.
     "METRICS_ALLOW": "127.0.0.0/8,::1/128",
     "METRICS_TOKEN": None,

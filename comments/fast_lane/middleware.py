@@ -47,6 +47,7 @@ from comments.fast_lane.handoff import keep_thread_head
 from comments.fast_lane.parameters import CountsParameters, ThreadParameters
 from comments.schemas.comments import CountsQuery, ThreadQuery
 from comments.services.discussion import reading
+from comments.web.compression import LaneCompression, encoded, with_vary
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
@@ -111,11 +112,11 @@ class FastReads:
         keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return _answer(environ, etag, head.allowed_origins, None)
+            return self._compressed(environ, _answer(environ, etag, head.allowed_origins, None), None)
         answer = memo.get(etag) if memo is not None else None
         if answer is None:
             return None
-        return _answer(environ, etag, head.allowed_origins, answer)
+        return self._compressed(environ, _answer(environ, etag, head.allowed_origins, answer), etag)
 
     def _counts(self, environ: dict[str, Any]) -> Answer | None:
         asked = self.counts_parameters.read(environ.get("QUERY_STRING", ""))
@@ -127,8 +128,28 @@ class FastReads:
         etag = body_etag(body)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return _answer(environ, etag, origins, None)
-        return _answer(environ, etag, origins, encode(body))
+            return self._compressed(environ, _answer(environ, etag, origins, None), None)
+        return self._compressed(environ, _answer(environ, etag, origins, encode(body)), None)
+
+    def _compressed(self, environ: dict[str, Any], answer: Answer, memo_key: str | None) -> Answer:
+        """`answer` as Flask-Compress would send it (web/compression.py); a memoized page's
+        compressed bytes are kept in the memo beside it, under `memo_key`."""
+        compression: LaneCompression | None = self.app.extensions.get("comments.lane_compression")
+        if compression is None:
+            return answer
+        status, headers, body = answer
+        headers = with_vary(headers)
+        encoding = compression.choose(environ, body) if body else None
+        if encoding is None:
+            return status, headers, body
+        memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
+        key = f"{encoding}:{memo_key}" if memo is not None and memo_key else None
+        packed = memo.get(key) if key else None
+        if packed is None:
+            packed = compression.compress(body, encoding)
+            if key and memo is not None:
+                memo.put(key, packed)
+        return status, encoded(headers, packed, encoding), packed
 
     def _get_engine(self) -> Engine:
         if self._engine is None:

@@ -32,6 +32,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "after_request": {
         "flask_limiter._extension.Limiter.__inject_headers":
             "no limit was checked, so there are no rate-limit headers",
+        "flask_compress.flask_compress.Compress.after_request":
+            "the lane compresses with the library's own choice and levels (web/compression.py)",
         "comments.web.requestlog._answer_with_id":
             "the lane adds X-Request-ID and writes the access line itself",
         "comments.web.metrics._observe": "the lane counts its answer itself (metrics.observe)",
