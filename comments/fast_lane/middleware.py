@@ -143,11 +143,11 @@ class FastReads:
         if encoding is None:
             return status, headers, body
         memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
-        key = f"{encoding}:{memo_key}" if memo is not None and memo_key else None
-        packed = memo.get(key) if key else None
+        key = f"{encoding}:{memo_key}" if memo_key else None
+        packed = memo.get(key) if memo is not None and key else None
         if packed is None:
             packed = compression.compress(body, encoding)
-            if key and memo is not None:
+            if memo is not None and key:
                 memo.put(key, packed)
         return status, encoded(headers, packed, encoding), packed
 

@@ -6,24 +6,26 @@ const SVG = "http://www.w3.org/2000/svg";
 // The same 5x5 mirrored pattern the server draws (avatar() in thread_view.py).
 function drawAvatar(svg, seed) {
   while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-  const rect = (x, y, size, fill) => {
-    const node = document.createElementNS(SVG, "rect");
-    node.setAttribute("x", x); node.setAttribute("y", y);
-    node.setAttribute("width", size); node.setAttribute("height", size);
-    if (fill) { node.setAttribute("fill", fill); } else { node.setAttribute("class", "c-avatar-blank"); }
-    svg.appendChild(node);
-  };
-  if (!/^[0-9a-f]{11,}$/.test(seed || "")) { rect(0, 0, 5); return; }
+  const valid = /^[0-9a-f]{11,}$/.test(seed || "");
+  svg.classList.toggle("c-avatar-blank", !valid);
+  if (!valid) { return; }
   const bits = parseInt(seed.slice(0, 4), 16);
   const hue = parseInt(seed.slice(8, 11), 16) % 360;
-  rect(0, 0, 5, `hsl(${hue},60%,92%)`);
+  const shape = (name, attributes) => {
+    const node = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach((key) => node.setAttribute(key, attributes[key]));
+    svg.appendChild(node);
+  };
+  let cells = "";
   for (let i = 0; i < 15; i++) {
     if (bits >> i & 1) {
       const col = i % 3, row = Math.floor(i / 3);
-      rect(col, row, 1, `hsl(${hue},50%,42%)`);
-      if (col < 2) { rect(4 - col, row, 1, `hsl(${hue},50%,42%)`); }
+      cells += `M${col} ${row}h1v1h-1z`;
+      if (col < 2) { cells += `M${4 - col} ${row}h1v1h-1z`; }
     }
   }
+  shape("rect", { width: 5, height: 5, fill: `hsl(${hue},60%,92%)` });
+  shape("path", { fill: `hsl(${hue},50%,42%)`, d: cells });
 }
 
 function setVotes(item, likes, dislikes) {

@@ -322,8 +322,9 @@ DRAWN = """() => Array.from(document.querySelectorAll('#c-list .c-item')).map(it
           own('.c-author').textContent.trim(), replyTo.hidden ? '' : replyTo.textContent,
           own('.c-body').innerHTML.trim(), own('.c-edited').hidden,
           own('.c-permalink').getAttribute('href'), own('time').getAttribute('datetime'),
-          Array.from(own('svg.c-avatar').children).map(r => [r.getAttribute('x'), r.getAttribute('y'),
-            r.getAttribute('fill')].join()).sort().join(' '),
+          own('svg.c-avatar').getAttribute('class') + ' ' +
+            Array.from(own('svg.c-avatar').children).map(r => [r.tagName, r.getAttribute('width'),
+              r.getAttribute('d'), r.getAttribute('fill')].join()).join(' '),
           Array.from(item.querySelectorAll(':scope > .c-comment .c-vote')).map(b =>
             b.getAttribute('aria-label') + b.textContent).join('|'),
           item.parentElement.closest('.c-item') ? item.parentElement.closest('.c-item').id : ''];

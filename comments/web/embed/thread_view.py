@@ -118,15 +118,14 @@ def avatar(seed: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=4096)
 def avatar_svg(seed: str) -> Markup:
-    """The avatar as inline SVG (numbers only, so safe markup), drawn once per seed and process."""
+    """The avatar as inline SVG (numbers only, so safe markup), drawn once per seed and process:
+    a square and one path of unit cells, about 250 bytes where a rect per cell took 800."""
     drawn = avatar(seed)
-    head = ('<svg class="c-avatar" viewBox="0 0 5 5" width="40" height="40" aria-hidden="true" '
-            'focusable="false">')
     if drawn["blank"]:
-        rects = ['<rect x="0" y="0" width="5" height="5" class="c-avatar-blank"/>']
-    else:
-        hue = drawn["hue"]
-        rects = [f'<rect x="0" y="0" width="5" height="5" fill="hsl({hue},60%,92%)"/>']
-        rects += [f'<rect x="{x}" y="{y}" width="1" height="1" fill="hsl({hue},50%,42%)"/>'
-                  for x, y in drawn["cells"]]
-    return Markup(head + "".join(rects) + "</svg>")  # noqa: S704 - numbers and fixed text only
+        return Markup('<svg class="c-avatar c-avatar-blank" viewBox="0 0 5 5" aria-hidden="true"></svg>')
+    hue = drawn["hue"]
+    cells = "".join(f"M{x} {y}h1v1h-1z" for x, y in drawn["cells"])
+    return Markup(  # noqa: S704 - numbers and fixed text only
+        f'<svg class="c-avatar" viewBox="0 0 5 5" aria-hidden="true">'
+        f'<rect width="5" height="5" fill="hsl({hue},60%,92%)"/>'
+        f'<path fill="hsl({hue},50%,42%)" d="{cells}"/></svg>')
