@@ -192,3 +192,22 @@ def test_a_broken_template_or_sender_fails_that_message_and_the_worker_goes_on(a
     queue(app)
     assert run_once(app).failed == 1
     assert "no valid sender" in outbox(app)[-1][5]
+
+
+@pytest.mark.parametrize("name", ["Zeitung für Ölkunde", 'The "Quoted", Times', "Times Bcc: all@example.org"])
+def test_each_site_sends_under_its_own_name_though_repeated_headers_are_shared(app, smtp_server, name):
+    # compose.py parses a repeated header (From, MIME headers) once and shares it between
+    # mails: two sites in one run must still each get their own sender, encoded right.
+    from comments.services.sites import create_site
+
+    with app.app_context():
+        create_site("second", "https://second.example", name=name)
+    sql(app, "UPDATE sites SET mail_from = 'letters@news.example'")
+    queue(app)
+    queue(app, site_key="second")
+    queue(app)
+    assert run_once(app).sent == 3
+    names = [mail["From"].addresses[0].display_name for mail in smtp_server.mailbox.messages]
+    assert sorted(names) == sorted(["The Example Times", "The Example Times", name])
+    for raw in smtp_server.mailbox.raw:
+        assert all(ord(" ") <= byte < 127 or byte in b"\r\n\t" for byte in raw.split(b"\r\n\r\n")[0])

@@ -23,14 +23,14 @@ SHARE_CONTEXT = {"thread_id": 1, "title": "Summit <b>talks</b>", "article_url":
 
 def queue(app: Flask, recipient: str = "friend@example.org", template: str = "share",
           context: dict[str, Any] | None = None, kind: str = "share", language: str = "en",
-          count: int = 1) -> list[str]:
-    """Queue `count` mails for the default site in one transaction; their Message-IDs."""
+          count: int = 1, site_key: str = "default") -> list[str]:
+    """Queue `count` mails for a site (the default one) in one transaction; their Message-IDs."""
     from comments.database.engine import write_transaction
     from comments.services.mail.outbox import queue_mail
     from comments.services.sites import get_site
 
     with app.app_context(), write_transaction():
-        site = get_site("default")
+        site = get_site(site_key)
         return [queue_mail(site=site, recipient=recipient, template=template,
                            context=dict(SHARE_CONTEXT if context is None else context),
                            kind=kind, language=language).message_id for _ in range(count)]
