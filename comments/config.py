@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": None,  # sender when a site has no mail_from; default comments@<public host>
     "MAIL_FOLDER": None,  # where .eml files go without SMTP; default <instance>/mail
     "MAIL_BATCH_SIZE": 50,  # messages one worker claims at a time
+    "MAIL_CONNECTIONS": 4,  # SMTP connections one worker sends a batch over, side by side
     "MAIL_LEASE_SECONDS": 300,  # a claim not finished by then is due again (crashed worker)
     "MAIL_RETRY_BASE_SECONDS": 60.0,  # first retry delay; doubles each attempt, with jitter
     "MAIL_RETRY_MAX_SECONDS": 6 * 3600.0,

@@ -37,6 +37,8 @@ class Mailbox:
         # (disconnect during DATA) or ("slow", seconds) before answering DATA.
         self.script: list[Any] = []
         self.delay = 0.0  # seconds every DATA takes
+        self.in_data = 0  # DATA commands being answered right now, over all connections
+        self.peak_in_data = 0  # the most answered at once
         self.lock = threading.Lock()
         self._current: Any = "ok"
 
@@ -62,7 +64,12 @@ class Mailbox:
             await asyncio.sleep(action[1])
             return "451 4.4.2 too slow, discarded"
         if self.delay:
-            await asyncio.sleep(self.delay)
+            self.in_data += 1  # one event loop: no lock needed between handlers
+            self.peak_in_data = max(self.peak_in_data, self.in_data)
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                self.in_data -= 1
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]

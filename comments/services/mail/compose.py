@@ -58,7 +58,7 @@ class FoldedOnceHeader(BaseHeader):
         kept: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_folded", {})
         folded = kept.get(key)
         if folded is None:
-            folded = kept[key] = super().fold(policy=policy)  # type: ignore[misc]
+            folded = kept[key] = super().fold(policy=policy)
         return folded
 
 

@@ -210,21 +210,78 @@ def deliver(item: Outgoing, worker: str, transport: Transport, tally: Tally) -> 
         return "sent"
 
 
-def _deliver_batch(ids: list[int], lease_end: datetime, worker: str, transport: Transport,
+def _deliver_batch(ids: list[int], lease_end: datetime, worker: str, transports: list[Transport],
                    stop: threading.Event, tally: Tally) -> None:
+    """Send a claimed batch over `transports`, one connection each, side by side.
+
+    Each message is still sent and then recorded on its own, so a worker killed at any point
+    resends at most the messages it was sending (same Message-ID); the connections only let
+    one server's answers be awaited while the next mail goes out on another.
+    """
+    batch = build_batch(ids, worker)
+    # All mail to one address goes down one lane, in order: a bounce stops the rest to it.
+    lanes: list[list[Outgoing]] = [[] for _ in transports]
+    for item in batch:
+        lanes[int(email_hash(item.recipient)[:8], 16) % len(lanes)].append(item)
+    shared = _BatchState()
+    if len(transports) == 1:
+        _deliver_lane(lanes[0], lease_end, worker, transports[0], stop, tally, shared)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run(lane: list[Outgoing], transport: Transport) -> None:
+        with app.app_context():
+            try:
+                _deliver_lane(lane, lease_end, worker, transport, stop, tally, shared)
+            except DBAPIError:
+                # The database went away mid-lane: what is left stays claimed and comes back
+                # when the lease ends, as for a crashed worker; the main loop sees the outage.
+                shared.outage = True
+                log.warning("worker %s: database unavailable while recording a send", worker)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(lane, transport), daemon=True)
+               for lane, transport in zip(lanes, transports, strict=True) if lane]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if shared.outage:
+        raise DBAPIError("recording sends", None, Exception("database unavailable"))
+
+
+@dataclass
+class _BatchState:
+    """What the lanes of one batch share: addresses that bounced, a lock for the tally."""
+
+    bounced: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    outage: bool = False
+
+
+def _deliver_lane(lane: list[Outgoing], lease_end: datetime, worker: str, transport: Transport,
+                  stop: threading.Event, tally: Tally, shared: _BatchState) -> None:
     # Enough lease must be left to finish a conversation (each step may take the timeout);
     # past that, the rest is handed back rather than risk another worker sending it too.
     margin = timedelta(seconds=2 * float(current_app.config["SMTP_TIMEOUT"]))
-    batch = build_batch(ids, worker)
-    bounced: set[str] = set()
-    for index, item in enumerate(batch):
+    for index, item in enumerate(lane):
         if stop.is_set() or utcnow() + margin > lease_end:
-            release(worker, [later.id for later in batch[index:]])
+            release(worker, [later.id for later in lane[index:]])
             return
-        if item.mail is not None and email_hash(item.recipient) in bounced:
-            item.problem, item.mail = "suppressed", None  # bounced earlier in this batch
-        if deliver(item, worker, transport, tally) == "bounced":
-            bounced.add(email_hash(item.recipient))
+        with shared.lock:
+            if item.mail is not None and email_hash(item.recipient) in shared.bounced:
+                item.problem, item.mail = "suppressed", None  # bounced earlier in this batch
+        own = Tally()
+        if deliver(item, worker, transport, own) == "bounced":
+            with shared.lock:
+                shared.bounced.add(email_hash(item.recipient))
+        with shared.lock:
+            tally.sent += own.sent
+            tally.retried += own.retried
+            tally.failed += own.failed
+            tally.skipped += own.skipped
+            tally.seen.update(own.seen)
 
 
 def run_worker(stop: threading.Event | None = None, *, once: bool = False,
@@ -233,7 +290,9 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
     """Deliver due mail until `stop` is set; with `once`, until nothing due is left (for cron)."""
     stop = stop or threading.Event()
     worker = worker or worker_name()
-    transport = transport or transport_from_config()
+    # An explicit transport is one connection; from the configuration, MAIL_CONNECTIONS of them.
+    transports = [transport] if transport is not None else [
+        transport_from_config() for _ in range(max(1, int(current_app.config["MAIL_CONNECTIONS"])))]
     batch = int(current_app.config["MAIL_BATCH_SIZE"])
     idle = float(current_app.config["MAIL_IDLE_SECONDS"])
     digest_every = float(current_app.config["MAIL_DIGEST_CHECK_SECONDS"])
@@ -251,7 +310,7 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                                          exclude=tally.seen if once else None)
                 if ids:
                     lease = timedelta(seconds=float(current_app.config["MAIL_LEASE_SECONDS"]))
-                    _deliver_batch(ids, claimed_at + lease, worker, transport, stop, tally)
+                    _deliver_batch(ids, claimed_at + lease, worker, transports, stop, tally)
                     tally.seen.update(ids)  # --once: each message at most once per run
                 outage = 0
             except DBAPIError as error:
@@ -261,17 +320,22 @@ def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                 tally.outages += 1
                 log.warning("worker %s: database unavailable (%s); retrying", worker, error)
                 db.session.rollback()
-                transport.close()
+                _close(transports)
                 stop.wait(min(30.0, 0.25 * 2 ** min(outage, 7)))
                 continue
             if not ids:
-                transport.close()  # do not hold an idle connection open
+                _close(transports)  # do not hold an idle connection open
                 if once:
                     break
                 stop.wait(idle)
     finally:
-        transport.close()
+        _close(transports)
         db.session.remove()
     log.info("worker %s stopped: %s sent, %s retried, %s failed, %s suppressed",
              worker, tally.sent, tally.retried, tally.failed, tally.skipped)
     return tally
+
+
+def _close(transports: list[Transport]) -> None:
+    for transport in transports:
+        transport.close()
