@@ -12,6 +12,7 @@ from comments.models import Site
 from comments.models.site import SiteSettings
 from comments.services.discussion.threads import site_of_comment
 from comments.services.sites import find_site
+from comments.web.json_bodies import body_or_none
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +35,7 @@ def _site_of_request() -> Site | None:
     if comment_id is not None:
         site = site_of_comment(comment_id)
     else:
-        body = request.get_json(silent=True)
+        body = body_or_none()
         key = body.get("site") if isinstance(body, dict) else None
         key = key if isinstance(key, str) and len(key) <= 64 else "default"
         site = find_site(key)
