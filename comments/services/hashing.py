@@ -8,6 +8,8 @@ import ipaddress
 
 from flask import current_app
 
+from comments.services.client import network_key
+
 
 def keyed_hash(purpose: str, value: str) -> str:
     """An HMAC of `value` under the install's secret, separate per purpose; not reversible."""
@@ -16,8 +18,9 @@ def keyed_hash(purpose: str, value: str) -> str:
 
 
 def address_hash(address: str | None) -> str:
-    """The hash a client address is known by (votes, flags, own-comment checks)."""
-    return keyed_hash("address", address or "unknown")
+    """The hash a client is known by (votes, own-comment checks): of its network key, so an IPv6
+    client is its /64 (services/client.py `network_key`)."""
+    return keyed_hash("address", network_key(address))
 
 
 def email_hash(email: str) -> str:

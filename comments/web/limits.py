@@ -10,6 +10,7 @@ from flask import Flask, g, request
 from comments.extensions import limiter
 from comments.models import Site
 from comments.models.site import SiteSettings
+from comments.services.client import network_key
 from comments.services.discussion.threads import site_of_comment
 from comments.services.sites import find_site
 from comments.web.json_bodies import body_or_none
@@ -56,9 +57,10 @@ def site_limit(setting: str) -> Callable[[], str]:
 
 
 def site_and_address() -> str:
-    """The rate-limit key: the site and the client address (resolved through trusted proxies)."""
+    """The rate-limit key: the site and the client's network key (an IPv4 address, an IPv6 /64;
+    the address resolved through trusted proxies)."""
     site = _site_of_request()
-    return f"{site.key if site else '-'}|{request.remote_addr or 'unknown'}"
+    return f"{site.key if site else '-'}|{network_key(request.remote_addr)}"
 
 
 def limited(setting: str) -> Callable[[Any], Any]:
