@@ -2,8 +2,10 @@
 
 Idle and kept-alive connections wait in the worker's poller, not in a thread. A connection only
 takes a thread once its first byte is in (after at most FIRST_BYTE_SECONDS of waiting there, it
-goes back to the poller), and then has `request_seconds` in all to deliver its request line,
-headers and body. A client that trickles bytes therefore holds a thread for a bounded time.
+goes back to the poller). From the moment a request is queued for a thread it has
+`request_seconds` in all to deliver its request line, headers and body, however long it waited
+for the thread: a client that trickles bytes holds a thread for a bounded time, and a queue of
+them drains within that time.
 """
 
 from __future__ import annotations
@@ -27,13 +29,17 @@ class DeadlineSocket(socket.socket):
     request_seconds = 10.0
     _deadline = 0.0
 
+    def start_clock(self) -> None:
+        """The request begins now (the connection is queued for a thread): its time starts."""
+        self._deadline = time.monotonic() + self.request_seconds
+
     def setblocking(self, flag: bool) -> None:
-        """gthread makes the socket blocking when a thread starts on a request: start its clock."""
+        """gthread makes the socket blocking in the thread: reads then wait at most until the
+        deadline, which started when the connection was queued, not when a thread was free."""
         if not flag:
             super().setblocking(False)
             return
-        self._deadline = time.monotonic() + self.request_seconds
-        super().settimeout(self.request_seconds)
+        super().settimeout(max(self._deadline - time.monotonic(), 0.001))
 
     def recv(self, size: int, flags: int = 0) -> bytes:
         """Read, but never past the request's deadline.
@@ -65,10 +71,12 @@ class BoundedThreadWorker(gthread.ThreadWorker):
     """gunicorn's gthread worker with the deadlines above."""
 
     def enqueue_req(self, conn: Any) -> None:
-        """Give a fresh connection a DeadlineSocket before any thread reads from it."""
+        """Give a fresh connection a DeadlineSocket, and start the clock of each request (new,
+        kept alive or back from the poller) when it is queued for a thread."""
         if not isinstance(conn.sock, DeadlineSocket):
             raw = conn.sock
             conn.sock = DeadlineSocket(raw.family, raw.type, raw.proto, fileno=raw.detach())
+        conn.sock.start_clock()
         super().enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
