@@ -189,7 +189,7 @@ class _Loader:
             "dislikes": record.dislikes, "flag_count": 0, "version": 1,
             "ip_hash": self.address_hash(record.ip) if record.ip else None,
             "email_hash": self.email_hash(record.email) if record.email else None,
-            "avatar_seed": self.avatar_seed(record.email, record.author, record.ip)
+            "avatar_seed": self.avatar_seed(thread_id, record.author, record.ip)
             if record.status != CommentStatus.DELETED else "",
             "notify_replies": record.notify_replies, "import_key": record.key,
             "extra": {**extra, "import_digest": digest}, "created_at": record.created_at,
