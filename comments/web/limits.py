@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from comments.extensions import limiter
 from comments.models import Site
@@ -66,3 +66,8 @@ def site_and_address() -> str:
 def limited(setting: str) -> Callable[[Any], Any]:
     """Decorate a view with the site's `setting` limit."""
     return limiter.limit(site_limit(setting), key_func=site_and_address)
+
+
+def config_limited(setting: str) -> Callable[[Any], Any]:
+    """Decorate a view with the limit in the app setting `setting`, per site and network."""
+    return limiter.limit(lambda: str(current_app.config[setting]), key_func=site_and_address)
