@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         headers,
         health,
+        json_bodies,
         limits,
         metrics,
         moderate,
@@ -67,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     requestlog.init_app(app)
     metrics.init_app(app)
     errors.init_app(app)
+    json_bodies.init_app(app)
     headers.init_app(app)
     caching.init_app(app)
     limits.init_app(app)

@@ -73,6 +73,10 @@ DEFAULTS: dict[str, Any] = {
         "moderatorToken": {"type": "http", "scheme": "bearer",
                            "description": "An API token of a moderator (comments create-token)."},
     }}},
+    # Clients and bounds (issue 13): how an address counts when nothing better identifies a reader.
+    "IPV6_PREFIX": 64,  # an IPv6 client is its /64 for limits, votes, flags, own-comment checks
+    "NETWORK_PREFIXES": "24,48",  # one operator's IPv4 and IPv6 networks: its flags count once
+    "PREVIEW_LIMIT": "30 per minute;300 per hour",  # previews per site and network
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

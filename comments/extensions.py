@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, inspect
@@ -45,6 +44,17 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-# The client address is already resolved through the trusted proxies by ProxyFix.
-limiter = Limiter(key_func=get_remote_address)
+
+
+def _client_network() -> str:
+    """The default limit key: the client's network key (the address is already resolved
+    through the trusted proxies by ProxyFix; an IPv6 client counts as its /64)."""
+    from flask import request
+
+    from comments.services.client import network_key
+
+    return network_key(request.remote_addr)
+
+
+limiter = Limiter(key_func=_client_network)
 api = Api()

@@ -14,7 +14,8 @@ from flask_migrate import upgrade
 
 @click.command()
 @click.option("--port", default=5000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
+@click.option("--workers", default=1, show_default=True,
+              help="Processes; more than one needs COMMENTS_RATELIMIT_STORAGE_URI on Redis.")
 @with_appcontext
 def demo(port: int, workers: int) -> None:
     """Prepare an install on the embedded SQLite database and serve it with a demo article."""

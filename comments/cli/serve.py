@@ -84,23 +84,73 @@ def default_workers() -> int:
     return multiprocessing.cpu_count() * 2 + 1
 
 
+DEFAULT_THREADS = 16
+DEFAULT_READ_TIMEOUT = 10.0
+
+
+def limits_storage() -> str:
+    """Where rate limits are counted, read as the app will read it (defaults, file, environment)."""
+    from flask import Config
+
+    from comments.config import DEFAULTS
+
+    settings = Config(os.getcwd())
+    settings.update(DEFAULTS)
+    if os.environ.get("COMMENTS_CONFIG"):
+        settings.from_pyfile(os.environ["COMMENTS_CONFIG"])
+    settings.from_prefixed_env(prefix="COMMENTS")
+    if str(settings["RATELIMIT_ENABLED"]).strip().lower() in ("0", "false", "no", "off"):
+        return "off"
+    return str(settings["RATELIMIT_STORAGE_URI"])
+
+
+def worker_processes(requested: int | None) -> int:
+    """How many processes: one when limits are counted in memory, else as asked (or 2*cores+1).
+
+    Memory storage is per process, so a limit of 5 would let 5 through each worker: several
+    processes need a shared storage (Redis). One process with threads keeps memory exact.
+    """
+    shared = not limits_storage().startswith("memory:")
+    if requested is None:
+        env = os.environ.get("COMMENTS_WORKERS")
+        requested = int(env) if env else (default_workers() if shared else 1)
+    if requested > 1 and not shared:
+        raise click.UsageError(
+            f"{requested} worker processes would each count rate limits on their own "
+            "(COMMENTS_RATELIMIT_STORAGE_URI is memory://). Serve with one process and more "
+            "--threads, or point COMMENTS_RATELIMIT_STORAGE_URI at Redis.")
+    return requested
+
+
 @click.command()
 @click.option("--bind", "-b", multiple=True, default=None,
               help="Address to listen on (repeatable). Default 127.0.0.1:5000 or $COMMENTS_BIND.")
-@click.option("--workers", "-w", type=int, default=None, help="Worker processes (default 2*cores+1).")
-@click.option("--threads", type=int, default=None, help="Threads per worker (default 1).")
+@click.option("--workers", "-w", type=int, default=None,
+              help="Worker processes (default 1 with in-memory limits, 2*cores+1 with Redis).")
+@click.option("--threads", type=int, default=None,
+              help=f"Threads per worker (default {DEFAULT_THREADS} or $COMMENTS_THREADS).")
 @click.option("--timeout", type=int, default=30, show_default=True)
+@click.option("--read-timeout", type=float, default=None,
+              help="Seconds a client has to send a whole request once it started "
+                   f"(default {DEFAULT_READ_TIMEOUT} or $COMMENTS_READ_TIMEOUT).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
 def serve(bind: tuple[str, ...], workers: int | None, threads: int | None, timeout: int,
-          access_log: bool) -> None:
-    """Serve the application with gunicorn."""
+          access_log: bool, read_timeout: float | None = None) -> None:
+    """Serve the application with gunicorn's gthread worker (see comments/cli/server_worker.py)."""
+    from comments.cli.server_worker import DeadlineSocket
+
     binds = list(bind) or os.environ.get("COMMENTS_BIND", "127.0.0.1:5000").split(",")
+    processes = worker_processes(workers)
+    DeadlineSocket.request_seconds = read_timeout or float(
+        os.environ.get("COMMENTS_READ_TIMEOUT", DEFAULT_READ_TIMEOUT))
     prepare_metrics_dir()
     json_logs = json_logs_enabled()
     options = {
         "bind": binds,
-        "workers": workers or int(os.environ.get("COMMENTS_WORKERS", default_workers())),
-        "threads": threads,
+        "workers": processes,
+        # Idle and kept-alive connections wait in each worker's poller, not in a thread.
+        "worker_class": "comments.cli.server_worker.BoundedThreadWorker",
+        "threads": threads or int(os.environ.get("COMMENTS_THREADS", DEFAULT_THREADS)),
         "timeout": timeout,
         "graceful_timeout": 20,
         "keepalive": 5,

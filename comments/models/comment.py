@@ -94,6 +94,9 @@ class Flag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     reporter_hash: Mapped[str] = mapped_column(String(64))
+    # The reporter's wider network (services/client.py `operator_network`), keyed and one-way:
+    # flags from one network count once towards hiding the comment.
+    network_hash: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

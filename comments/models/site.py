@@ -28,7 +28,7 @@ class SiteSettings:
     moderation: str = "publish"  # one of MODERATION_MODES
     hold_until_approved: int = 1  # for "hold_until": approved comments an author needs
     hold_links: int | None = 3  # hold comments with this many links or more
-    flag_threshold: int = 3  # distinct readers whose flags send a comment back to the queue
+    flag_threshold: int = 3  # networks whose readers must flag a comment to send it to the queue
     min_submit_seconds: int = 3  # faster form submissions are held as bot-like
     require_form_token: bool = False  # hold comments not sent through the embed's form
     akismet: bool = True  # ask Akismet when the install has a key

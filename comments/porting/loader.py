@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -46,9 +49,39 @@ def _short(digest: str | None) -> int:
 
 def run_import(records: Iterable[SourceSite | SourceThread | SourceComment],
                options: ImportOptions) -> ImportSummary:
-    """Import `records` into the site in one transaction; nothing is kept if anything fails."""
+    """Import `records` into the site in one transaction; nothing is kept if anything fails.
+
+    The file is read to the end first (into a spool on disk, one record at a time) and only
+    then is the write transaction opened: a slow or hostile file never holds SQLite's write
+    lock, and a file that turns out unreadable has written nothing.
+    """
     summary = ImportSummary(dry_run=options.dry_run)
-    records = iter(records)
+    with _spooled(records) as spooled:
+        return _load(spooled, options, summary)
+
+
+Record = SourceSite | SourceThread | SourceComment
+
+
+@contextmanager
+def _spooled(records: Iterable[Record]) -> Iterator[Iterator[Record]]:
+    """The records, read to the end and kept in a temporary file (our own pickles)."""
+    with tempfile.TemporaryFile(prefix="comments-import-") as spool:
+        count = 0
+        for record in records:
+            pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+        spool.seek(0)
+
+        def replay() -> Iterator[Record]:
+            for _ in range(count):
+                yield pickle.load(spool)  # noqa: S301 - written just above by this process
+
+        yield replay()
+
+
+def _load(records: Iterator[Record], options: ImportOptions,
+          summary: ImportSummary) -> ImportSummary:
     first = next(records, None)
     try:
         with write_transaction():
@@ -189,7 +222,7 @@ class _Loader:
             "dislikes": record.dislikes, "flag_count": 0, "version": 1,
             "ip_hash": self.address_hash(record.ip) if record.ip else None,
             "email_hash": self.email_hash(record.email) if record.email else None,
-            "avatar_seed": self.avatar_seed(record.email, record.author, record.ip)
+            "avatar_seed": self.avatar_seed(thread_id, record.author, record.ip)
             if record.status != CommentStatus.DELETED else "",
             "notify_replies": record.notify_replies, "import_key": record.key,
             "extra": {**extra, "import_digest": digest}, "created_at": record.created_at,

@@ -38,7 +38,7 @@ def _is_item(path: list[str]) -> bool:
 def read(stream: IO[bytes], uris: UriMap) -> Iterator[SourceThread | SourceComment]:
     """Threads and comments of a WXR file, one item at a time."""
     seen_channel = False
-    for item in iter_records(stream, lambda path: _is_item(path) or path == ["rss", "channel"]):
+    for item in iter_records(stream, _is_item, markers=lambda path: path == ["rss", "channel"]):
         if local_name(item.tag) == "channel":
             seen_channel = True
             continue

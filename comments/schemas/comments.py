@@ -114,8 +114,9 @@ class FlagIn(BaseSchema):
 
 
 class PreviewIn(BaseSchema):
-    """Text to preview."""
+    """Text to preview, at most as long as the site allows a comment to be."""
 
+    site = SiteKey()
     text = fields.String(required=True, validate=validate.Length(max=100_000))
 
 

@@ -8,6 +8,8 @@ import ipaddress
 
 from flask import current_app
 
+from comments.services.client import network_key
+
 
 def keyed_hash(purpose: str, value: str) -> str:
     """An HMAC of `value` under the install's secret, separate per purpose; not reversible."""
@@ -16,8 +18,9 @@ def keyed_hash(purpose: str, value: str) -> str:
 
 
 def address_hash(address: str | None) -> str:
-    """The hash a client address is known by (votes, flags, own-comment checks)."""
-    return keyed_hash("address", address or "unknown")
+    """The hash a client is known by (votes, own-comment checks): of its network key, so an IPv6
+    client is its /64 (services/client.py `network_key`)."""
+    return keyed_hash("address", network_key(address))
 
 
 def email_hash(email: str) -> str:
@@ -37,9 +40,15 @@ def address_range(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def avatar_seed(email: str | None, author: str, address: str | None) -> str:
-    """A stable, opaque seed for a generated avatar: never an email or a plain hash of one."""
-    basis = (email or "").strip().lower() or author.strip() or (address or "")
+def avatar_seed(thread_id: int, author: str, address: str | None) -> str:
+    """An opaque seed for a generated avatar: one author (name and network) in one thread.
+
+    No email goes in, so posting with a guessed email confirms nothing; the thread goes in, so
+    one address's comments look unrelated across threads; the network (an IPv6 /64) goes in, so
+    someone elsewhere typing the same name gets another avatar (an impostor looks different).
+    """
+    network = network_key(address) if address else "-"
+    basis = f"{thread_id}|{network}|{' '.join(author.split()).casefold()}"
     return keyed_hash("avatar", basis)[:16]
 
 

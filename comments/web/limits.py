@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from comments.extensions import limiter
 from comments.models import Site
 from comments.models.site import SiteSettings
+from comments.services.client import network_key
 from comments.services.discussion.threads import site_of_comment
 from comments.services.sites import find_site
+from comments.web.json_bodies import body_or_none
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +36,7 @@ def _site_of_request() -> Site | None:
     if comment_id is not None:
         site = site_of_comment(comment_id)
     else:
-        body = request.get_json(silent=True)
+        body = body_or_none()
         key = body.get("site") if isinstance(body, dict) else None
         key = key if isinstance(key, str) and len(key) <= 64 else "default"
         site = find_site(key)
@@ -55,11 +57,17 @@ def site_limit(setting: str) -> Callable[[], str]:
 
 
 def site_and_address() -> str:
-    """The rate-limit key: the site and the client address (resolved through trusted proxies)."""
+    """The rate-limit key: the site and the client's network key (an IPv4 address, an IPv6 /64;
+    the address resolved through trusted proxies)."""
     site = _site_of_request()
-    return f"{site.key if site else '-'}|{request.remote_addr or 'unknown'}"
+    return f"{site.key if site else '-'}|{network_key(request.remote_addr)}"
 
 
 def limited(setting: str) -> Callable[[Any], Any]:
     """Decorate a view with the site's `setting` limit."""
     return limiter.limit(site_limit(setting), key_func=site_and_address)
+
+
+def config_limited(setting: str) -> Callable[[Any], Any]:
+    """Decorate a view with the limit in the app setting `setting`, per site and network."""
+    return limiter.limit(lambda: str(current_app.config[setting]), key_func=site_and_address)

@@ -67,7 +67,7 @@ def test_flags_from_enough_readers_send_a_comment_back_to_the_queue(app, client,
     comment = post(text="rude").json["id"]
     for n in range(3):
         client.post(f"/api/v1/comments/{comment}/flags", json={"reason": "spam"},
-                    environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"})
+                    environ_base={"REMOTE_ADDR": f"203.0.{113 + n}.1"})  # three networks
     thread = client.get(f"/api/v1/comments?uri={URI}").json
     assert thread["comments"] == [] and thread["thread"]["count"] == 0
     status, reasons = sql(app, "SELECT status, reasons FROM comments")[0]

@@ -127,3 +127,12 @@ def test_limits_hold_across_two_processes_sharing_redis(app, database_url, tmp_p
         for server in servers:
             server.wait(timeout=20)
     assert statuses == [201, 201, 201, 201, 429, 429]
+
+
+@pytest.mark.parametrize("raw", [b"[" * 1000 + b"]" * 1000, b'{"site": "\\ud800", "text": "x"}',
+                                 b'{"site": "caf\xc3"}', b'{"site": 1e999}'])
+def test_the_limiter_reads_hostile_bodies_safely(client, raw):
+    # The limiter looks for the body's site before the view runs: that must not be the 500.
+    response = client.post("/api/v1/comments", data=raw, content_type="application/json")
+    assert response.status_code == 400, response.data[:300]
+    assert response.json["error"] == "malformed"

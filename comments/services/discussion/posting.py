@@ -86,7 +86,7 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             html="",
             ip_hash=address_hash(client.address),
             email_hash=email_hash(email) if email else None,
-            avatar_seed=avatar_seed(email, author, client.address),
+            avatar_seed=avatar_seed(thread.id, author, client.address),
             notify_replies=bool(new.notify_replies and email),
             created_at=now,
             status=CommentStatus.PENDING,

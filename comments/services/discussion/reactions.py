@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from comments.database.engine import write_transaction
 from comments.database.sql import insert_ignoring_conflicts
 from comments.errors import OwnComment
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, Site, Thread, Vote
-from comments.services.client import Client
+from comments.services.client import Client, network_key, operator_network
 from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump, comment_in_context
 from comments.services.hashing import address_hash, keyed_hash
@@ -47,6 +47,20 @@ def vote(comment_id: int, value: int, client: Client) -> tuple[int, int]:
         return comment.likes, comment.dislikes
 
 
+def _flagging_networks(comment_id: int) -> int:
+    """How many distinct networks flagged the comment (flags from before networks were kept
+    count one each)."""
+    networks = db.session.execute(
+        select(func.count(func.distinct(Flag.network_hash)))
+        .where(Flag.comment_id == comment_id, Flag.network_hash.is_not(None))
+    ).scalar_one()
+    unknown = db.session.execute(
+        select(func.count()).select_from(Flag)
+        .where(Flag.comment_id == comment_id, Flag.network_hash.is_(None))
+    ).scalar_one()
+    return int(networks) + int(unknown)
+
+
 def _add(comment_id: int, value: int, delta: int) -> None:
     column = "likes" if value > 0 else "dislikes"
     db.session.execute(
@@ -56,12 +70,15 @@ def _add(comment_id: int, value: int, delta: int) -> None:
 
 
 def flag(comment_id: int, reason: str, client: Client) -> None:
-    """Record a reader's flag; enough distinct readers send the comment back to the queue."""
+    """Record a reader's flag; flags from enough distinct networks send the comment back to the
+    queue (the site's flag_threshold counts networks, so one network cannot hide it alone)."""
     with write_transaction():
         comment, thread, site = _visible(comment_id)
-        reporter = keyed_hash("flag", client.address)
+        reporter = keyed_hash("flag", network_key(client.address))
+        network = keyed_hash("flag-network", operator_network(client.address))
         inserted = insert_ignoring_conflicts(
-            Flag, {"comment_id": comment.id, "reporter_hash": reporter, "reason": reason},
+            Flag, {"comment_id": comment.id, "reporter_hash": reporter, "network_hash": network,
+                   "reason": reason},
             ["comment_id", "reporter_hash"],
         )
         if not inserted:
@@ -72,7 +89,8 @@ def flag(comment_id: int, reason: str, client: Client) -> None:
         )
         db.session.refresh(comment)
         threshold = site.settings.flag_threshold
-        if threshold and comment.flag_count >= threshold:
+        if (threshold and comment.flag_count >= threshold
+                and _flagging_networks(comment.id) >= threshold):
             change_status(
                 comment, thread, site, CommentStatus.PENDING, actor="readers",
                 note=f"flagged by {comment.flag_count} readers",

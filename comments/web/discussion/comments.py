@@ -27,10 +27,10 @@ from comments.schemas.comments import (
 from comments.services.discussion import posting, reactions, reading
 from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
-from comments.services.discussion.rendering import render
+from comments.services.discussion import preview as previewing
 from comments.web.client import client_of_request
 from comments.web.discussion.present import node_json, thread_json, written_json
-from comments.web.limits import limited
+from comments.web.limits import config_limited, limited
 
 # An instance, not the class: webargs would build a new schema on every read otherwise.
 THREAD_QUERY = ThreadQuery()
@@ -135,6 +135,7 @@ def flag(data: dict[str, Any], comment_id: int) -> Response:
 @bp.route("/preview", methods=["POST"])
 @bp.arguments(PreviewIn)
 @bp.response(200, PreviewOut)
+@config_limited("PREVIEW_LIMIT")
 def preview(data: dict[str, Any]) -> Response:
     """Exactly the HTML a published comment with this text would show."""
-    return jsonify({"html": render(data["text"])})
+    return jsonify({"html": previewing.preview(data["site"], data["text"])})

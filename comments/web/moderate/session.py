@@ -23,10 +23,9 @@ from flask import (
     url_for,
 )
 
-from comments.extensions import limiter
 from comments.models import Moderator
 from comments.services.moderation import moderators
-from comments.web.moderate import bp
+from comments.web.moderate import bp, throttle
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_KEY = "moderator"
@@ -101,29 +100,18 @@ def local_next(default: str) -> str:
     return default
 
 
-def _signin_limit() -> str:
-    return str(current_app.config["SIGNIN_LIMIT"])
-
-
-def _signin_email() -> str:
-    return "signin:" + (request.form.get("email") or "").strip().lower()[:320]
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 303
-
-
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_signin_limit, key_func=_signin_email, methods=["POST"], deduct_when=_failed)
 def signin() -> Any:
     """Sign in with email and password; failed attempts are throttled per address and account."""
     if request.method == "GET":
         if current_moderator() is not None:
             return redirect(local_next(url_for("moderate.queue")), 303)
         return render_template("moderate/signin.html", next=local_next(""))
+    give_back = throttle.claim_attempt(request.form.get("email", ""))
     moderator = moderators.authenticate(request.form.get("email", ""),
                                         request.form.get("password", ""))
+    if moderator is not None:
+        give_back()
     if moderator is None:
         return render_template("moderate/signin.html", next=local_next(""),
                                error="Wrong email or password."), 401
