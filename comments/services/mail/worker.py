@@ -19,6 +19,7 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from comments.database.engine import write_transaction
+from comments.errors import NoPublicUrl
 from comments.extensions import db
 from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
@@ -31,6 +32,7 @@ from comments.services.mail.transport import (
     Transport,
     transport_from_config,
 )
+from comments.services.public_links import NO_PUBLIC_URL, configured_base
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +232,14 @@ def _deliver_batch(ids: list[int], lease_end: datetime, worker: str, transport: 
 def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                transport: Transport | None = None, worker: str | None = None,
                digests: Callable[[], int] | None = None) -> Tally:
-    """Deliver due mail until `stop` is set; with `once`, until nothing due is left (for cron)."""
+    """Deliver due mail until `stop` is set; with `once`, until nothing due is left (for cron).
+
+    Without a configured public URL it sends nothing and raises NoPublicUrl: the links in
+    mail could only be wrong. Queued mail waits for a worker started with one.
+    """
+    if configured_base() is None:
+        log.error("worker refuses to send mail: %s", NO_PUBLIC_URL)
+        raise NoPublicUrl(NO_PUBLIC_URL)
     stop = stop or threading.Event()
     worker = worker or worker_name()
     transport = transport or transport_from_config()
