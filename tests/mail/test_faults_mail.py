@@ -36,7 +36,7 @@ def test_with_redis_stopped_sharing_by_mail_fails_closed(
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TESTING": True,
                       "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": uri,
                       "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-                      "MAIL_FOLDER": str(tmp_path / "mail")})
+                      "MAIL_FOLDER": str(tmp_path / "mail"), "PUBLIC_URL": "http://localhost"})
     with app.app_context():
         create_site("default", "https://news.example",
                     settings={"share_by_email": True, "min_submit_seconds": 0})

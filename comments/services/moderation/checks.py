@@ -115,10 +115,15 @@ def check_held_words(sub: Submission, verdict: Verdict) -> None:
 
 
 def check_site_policy(sub: Submission, verdict: Verdict) -> None:
-    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved)."""
+    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved).
+
+    Edits pass it too: on a pre-moderated site, text nobody reviewed is never public, however
+    it got there. (An approved comment counts toward its own author's approvals, so on a
+    first-timer site its author edits freely.)
+    """
     settings = sub.site.settings
     mode = settings.moderation
-    if mode == "publish" or sub.editing:
+    if mode == "publish":
         return
     if mode == "hold_all":
         verdict.hold("policy: every comment is reviewed")
