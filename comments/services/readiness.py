@@ -1,4 +1,4 @@
-"""Whether the dependencies this process needs answer (the database, Redis when used), and what is missing for mail."""
+"""Whether the dependencies this process needs answer (database, Redis), and why mail is off."""
 
 from __future__ import annotations
 

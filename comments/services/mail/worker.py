@@ -23,6 +23,7 @@ from comments.errors import NoPublicUrl
 from comments.extensions import db
 from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
+from comments.services.email_address import mailbox_key
 from comments.services.hashing import email_hash
 from comments.services.mail import suppression
 from comments.services.mail.compose import UnsendableMessage, compose, sender_of
@@ -128,14 +129,18 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
                    OutboxMessage.status == "pending")
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         ).all()
-        hashes = {message.id: email_hash(message.recipient) for message, _site in rows}
+        # The address as written and its mailbox (no `+tag`): opting out covers every variant.
+        hashes = {message.id: {email_hash(message.recipient),
+                               email_hash(mailbox_key(message.recipient))}
+                  for message, _site in rows}
+        wanted = set().union(*hashes.values()) if hashes else set()
         suppressed = set(db.session.execute(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(set(hashes.values())))
+            select(Suppression.email_hash).where(Suppression.email_hash.in_(wanted))
         ).scalars()) if hashes else set()
         batch = []
         for message, site in rows:
             item = Outgoing(message.id, message.attempts, message.recipient)
-            if hashes[message.id] in suppressed:
+            if hashes[message.id] & suppressed:
                 item.problem = "suppressed"
             else:
                 try:
