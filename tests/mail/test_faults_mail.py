@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections import Counter
@@ -20,7 +21,7 @@ def _share_body(app) -> dict[str, str]:
     from comments.services import tokens
 
     with app.test_request_context():
-        form = tokens.sign("form", {"t": time.time() - 30})
+        form = tokens.sign("form", {"t": time.time() - 30, "j": secrets.token_hex(12)})
     return {"uri": URI, "to": "friend@example.org", "from_name": "Ann",
             "from_email": "ann@example.com", "note": "", "form_token": form, "hp": ""}
 

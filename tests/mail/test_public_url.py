@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 import pytest
@@ -25,7 +26,7 @@ def share_form_token(app):
     from comments.services import tokens
 
     with app.test_request_context():
-        return tokens.sign("form", {"t": time.time() - 10})
+        return tokens.sign("form", {"t": time.time() - 10, "j": secrets.token_hex(12)})
 
 
 def attack(app, client):

@@ -17,7 +17,7 @@ from comments.models.types import utcnow
 from comments.services import quotas
 from comments.services.client import Client
 from comments.services.email_address import NotAnEmailAddress, mailbox_key, normalized_email
-from comments.services.form_signs import Stamp, read_signs
+from comments.services.form_signs import Stamp, read_signs, spend
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
 from comments.services.sharing import links as shares
@@ -53,7 +53,7 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
         if not site.settings.share_by_email:
             raise SharingByEmailOff()
         signs = read_signs(request.form_token, request.hp)
-        if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
+        if signs.stamp is not Stamp.GOOD or signs.elapsed is None or not spend(signs):
             raise BadFormToken()
         recipient, sender_email, name, note = _checked_fields(request)
         if signs.honeypot_filled:
