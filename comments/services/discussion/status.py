@@ -9,7 +9,6 @@ from comments.services import audit
 from comments.services.discussion.threads import bump
 from comments.signals import comment_status_changed
 
-
 #: Statuses no reader ever sees a trace of (a deleted comment may stay as a placeholder).
 UNSEEN = (CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM)
 
