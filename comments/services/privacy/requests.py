@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from comments.database.engine import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid
@@ -255,7 +256,7 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         db.session.execute(shares.values({column.key: None}))
     if addresses:
         # Mail to the address, sent or waiting: keep the row for the log, not the address.
-        to_reader = func.lower(OutboxMessage.recipient).in_(addresses)
+        to_reader: ColumnElement[bool] = func.lower(OutboxMessage.recipient).in_(addresses)
         if site is not None:
             to_reader = and_(to_reader, or_(OutboxMessage.site_id == site.id,
                                             OutboxMessage.site_id.is_(None)))
