@@ -38,7 +38,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.fast_lane import middleware as fast_reads
     from comments.services.moderation import checklist, pipeline
     from comments.web import (
-        client,
         compression,
         cookie_session,
         errors,
@@ -63,7 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     fast_reads.init_app(app)
     compression.init_app(app)  # first of the after-request hooks, so it runs last
     proxies.init_app(app)
-    client.init_app(app)
     cookie_session.init_app(app)
     requestlog.init_app(app)
     metrics.init_app(app)

@@ -100,6 +100,12 @@ class Unavailable(DomainError):
     status, code, message = 503, "unavailable", "A dependency is busy or down; retry shortly."
 
 
+class NoPublicUrl(Unavailable):
+    """No configured public URL (COMMENTS_PUBLIC_URL): no link can leave, so no mail goes out."""
+
+    code, message = "mail_unavailable", "This install sends no mail: its public URL is not set."
+
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",

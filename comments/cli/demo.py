@@ -31,8 +31,10 @@ def demo(port: int, workers: int) -> None:
         create_site("default", base, name="The Daily Demo",
                     origins=[f"http://localhost:{port}"])
         click.echo(f"Created the default site for {base}")
-    # The served app is built afresh by gunicorn: tell it, through the environment, to show the article.
+    # The served app and the mail worker are built afresh: tell them, through the environment,
+    # to show the article and that every link in mail starts from the address served here.
     os.environ["COMMENTS_DEMO"] = "true"
+    os.environ["COMMENTS_PUBLIC_URL"] = base
     click.echo(f"Open {base}/ for the demo article; the API is under {base}/api/v1/")
     # A mail worker beside the server, so what the demo would mail lands in instance/mail/.
     mailer = subprocess.Popen(  # noqa: S603 - our own command, no shell

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker(once: bool) -> None:
     """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
+    from comments.errors import NoPublicUrl
     from comments.services.mail.digests import send_due_digests
     from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
@@ -33,7 +34,10 @@ def worker(once: bool) -> None:
         prune_finished_mail()
         return send_due_digests()
 
-    tally = run_worker(stop, once=once, digests=periodic)
+    try:
+        tally = run_worker(stop, once=once, digests=periodic)
+    except NoPublicUrl as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"worker stopped: {tally.sent} sent, {tally.retried} to retry, "
                f"{tally.failed} failed, {tally.skipped} suppressed")
 

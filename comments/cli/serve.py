@@ -25,9 +25,16 @@ class _Server(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from comments import create_app
+        import logging
 
-        return create_app()
+        from comments import create_app
+        from comments.services.readiness import mail_problems
+
+        app = create_app()
+        with app.app_context():
+            for problem in mail_problems():
+                logging.getLogger("gunicorn.error").warning("%s", problem)
+        return app
 
 
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data

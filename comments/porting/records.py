@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from marshmallow import ValidationError
 
 from comments.schemas.common import validate_uri
+from comments.services.web_address import NotAWebAddress, normal_web_address
 
 
 @dataclass
@@ -122,11 +123,14 @@ def clean_email(value: str | None) -> str | None:
 
 
 def clean_website(value: str | None) -> str | None:
-    """A commenter's website if it is an http(s) URL; anything else is dropped."""
+    """A commenter's website in normal form if it is a plain http(s) URL; anything else is dropped."""
     value = (value or "").strip()
-    if not value or len(value) > 500:
+    if not value or "://" not in value:
         return None
-    return value if urlsplit(value).scheme in ("http", "https") else None
+    try:
+        return normal_web_address(value)
+    except NotAWebAddress:
+        return None
 
 
 BLOCK = r"(?:p|div|blockquote|ul|ol|li|pre|table|thead|tbody|tfoot|tr|td|th|hr|dl|dt|dd|h[1-6])"

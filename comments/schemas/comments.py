@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates
 
 from comments.schemas.common import BaseSchema, SiteKey, Uri
+from comments.services.web_address import NotAWebAddress, normal_web_address
 
 SORTS = ("oldest", "newest", "top")
 
@@ -46,19 +47,14 @@ class SiteFeedQuery(BaseSchema):
 
 
 class Website(fields.String):
-    """An http(s) URL, or nothing."""
+    """An http(s) URL in its normal form (services/web_address.py), or nothing."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        text = text.strip()
-        if not text:
-            return None
-        if len(text) > 500:
-            raise ValidationError("Longer than 500 characters.")
-        if "://" not in text:
-            text = "https://" + text
-        validate.URL(schemes={"http", "https"}, require_tld=False, error="Must be an http(s) URL.")(text)
-        return text
+        try:
+            return normal_web_address(text)
+        except NotAWebAddress as error:
+            raise ValidationError(str(error)) from error
 
 
 class CommentIn(BaseSchema):

@@ -17,3 +17,22 @@ def normalized_email(value: object) -> str:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
         raise NotAnEmailAddress(str(error)) from error
+
+
+#: Providers known to ignore dots in the local part, and their other names.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(address: str) -> str:
+    """The mailbox a (normalized) address delivers to, for counting and suppressing only.
+
+    `ann+news@example.org` and `Ann@example.org` reach one person, so quotas and the
+    suppression list must see one: the `+tag` goes, the local part is lowercased, and where the
+    provider ignores dots, they go too. Mail is still sent to the address as typed.
+    """
+    local, _, domain = address.rpartition("@")
+    local = local.split("+", 1)[0].lower() or local.lower()
+    domain = domain.lower()
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"

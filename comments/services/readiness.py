@@ -1,4 +1,4 @@
-"""Whether the dependencies this process needs answer: the database, and Redis when used."""
+"""Whether the dependencies this process needs answer (database, Redis), and why mail is off."""
 
 from __future__ import annotations
 
@@ -31,3 +31,10 @@ def redis_answers() -> bool | None:
         return bool(client.ping())
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False
+
+
+def mail_problems() -> list[str]:
+    """Why this install sends no mail (empty when it can): a missing public URL."""
+    from comments.services.public_links import NO_PUBLIC_URL, configured_base
+
+    return [] if configured_base() is not None else [NO_PUBLIC_URL]

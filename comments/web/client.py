@@ -1,11 +1,10 @@
-"""What services are told about the request: who sent it (a Client) and the root URL it reached."""
+"""What services are told about the request: who sent it, as a Client."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import request
 
 from comments.services.client import Client
-from comments.services.public_links import remember_request_root
 
 
 def client_of_request() -> Client:
@@ -17,13 +16,3 @@ def client_of_request() -> Client:
         referrer=(request.referrer or "")[:1000],
         language=language,
     )
-
-
-def init_app(app: Flask) -> None:
-    """Offer each request's root URL for links when no public URL is configured."""
-    app.before_request(_offer_request_root)
-
-
-def _offer_request_root() -> None:
-    if not current_app.config.get("PUBLIC_URL"):
-        remember_request_root(request.url_root)

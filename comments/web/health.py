@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from comments.services.readiness import database_answers, redis_answers
+from comments.services.readiness import database_answers, mail_problems, redis_answers
 
 bp = Blueprint("health", __name__)
 
@@ -28,7 +28,11 @@ def readyz() -> Response:
     if redis_ok is not None:
         checks["redis"] = redis_ok
     ok = all(checks.values())
-    response = jsonify({"status": "ok" if ok else "unavailable", **checks})
+    # Mail is reported, not required: reading and posting work without it, so a load balancer
+    # must not take the service out for it; the reason is there for whoever looks.
+    problems = mail_problems()
+    response = jsonify({"status": "ok" if ok else "unavailable", **checks, "mail": not problems,
+                        **({"mail_problems": problems} if problems else {})})
     response.status_code = 200 if ok else 503
     if not ok:
         response.headers["Retry-After"] = "5"

@@ -20,7 +20,6 @@ EXPECTED: dict[str, dict[str, str]] = {
     "before_request": {
         "flask_limiter._extension.Limiter._check_request_limit":
             "reads are never limited (comments/web/limits.py filters GET out)",
-        "comments.web.client._offer_request_root": "the lane's answers build no links",
         "comments.web.requestlog._name_request":
             "the lane names its answer itself (request_id, X-Request-ID)",
         "comments.web.metrics._start_timer": "the lane times its answer itself",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections import Counter
@@ -20,7 +21,7 @@ def _share_body(app) -> dict[str, str]:
     from comments.services import tokens
 
     with app.test_request_context():
-        form = tokens.sign("form", {"t": time.time() - 30})
+        form = tokens.sign("form", {"t": time.time() - 30, "j": secrets.token_hex(12)})
     return {"uri": URI, "to": "friend@example.org", "from_name": "Ann",
             "from_email": "ann@example.com", "note": "", "form_token": form, "hp": ""}
 
@@ -36,7 +37,7 @@ def test_with_redis_stopped_sharing_by_mail_fails_closed(
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TESTING": True,
                       "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": uri,
                       "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-                      "MAIL_FOLDER": str(tmp_path / "mail")})
+                      "MAIL_FOLDER": str(tmp_path / "mail"), "PUBLIC_URL": "http://localhost"})
     with app.app_context():
         create_site("default", "https://news.example",
                     settings={"share_by_email": True, "min_submit_seconds": 0})

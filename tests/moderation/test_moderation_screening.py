@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ def form_token(app, seconds_ago: float) -> str:
     from comments.services import tokens
 
     with app.test_request_context():
-        return tokens.sign("form", {"t": time.time() - seconds_ago})
+        return tokens.sign("form", {"t": time.time() - seconds_ago, "j": secrets.token_hex(12)})
 
 
 def test_publish_is_the_default(post):

@@ -89,7 +89,9 @@ def test_author_and_website_cannot_break_out_anywhere(client):
     response = client.post("/api/v1/comments", json={"uri": "/a/", "text": "x", "author": hostile,
                                                      "website": website, "title": hostile})
     assert response.status_code == 201
-    assert (response.json["author"], response.json["website"]) == (hostile, website)
+    # The website in its normal form: quotes and brackets percent-encoded (yarl), never raw.
+    assert (response.json["author"], response.json["website"]) == (
+        hostile, "https://example.org/?q=%22%3E%3Cscript%3Ealert(2)%3C/script%3E")
     for path in ("/api/v1/feeds/comments.atom?uri=/a/", "/api/v1/feeds/recent.atom"):
         answer = client.get(path)
         assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"

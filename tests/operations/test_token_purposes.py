@@ -66,7 +66,7 @@ class World:
             "unsubscribe": {"e": hashed, "scope": "all"},
             "share-link": None,  # read back from the real link below
             "confirm-email": {"sub": sub},
-            "form": {"t": time.time() - 60},
+            "form": {"t": time.time() - 60, "j": secrets.token_hex(12)},
             "privacy": {"r": request_id},
         }
         from comments.services import tokens
@@ -170,7 +170,7 @@ def test_an_edit_token_past_the_window_answers_window_over_and_a_forged_one_bad_
 
 def test_a_form_token_serves_only_the_kind_of_form_it_was_issued_for(app, client, post):
     privacy_token = sign(app, "form", {"s": "default", "p": "privacy"})
-    comment_token = sign(app, "form", {"t": time.time() - 60})
+    comment_token = sign(app, "form", {"t": time.time() - 60, "j": secrets.token_hex(12)})
     held = post(text="from the privacy page's token", form_token=privacy_token)
     assert held.status_code == 202
     assert "form token invalid" in str(sql(app, "SELECT reasons FROM comments")[0][0])

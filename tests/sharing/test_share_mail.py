@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -39,7 +40,7 @@ def form_token(app, age: float = 10.0) -> str:
     from comments.services import tokens
 
     with app.test_request_context():
-        return tokens.sign("form", {"t": time.time() - age})
+        return tokens.sign("form", {"t": time.time() - age, "j": secrets.token_hex(12)})
 
 
 def body(app, **fields):

@@ -102,8 +102,10 @@ def config() -> dict[str, Any]:
     """Test overrides for the app's configuration; tests may change them before `app`."""
     # Cheap password hashing: the suite signs in often, and argon2's real cost is the point of
     # the production default (tests/moderation/test_moderation_dashboard.py checks that default).
+    # PUBLIC_URL: the test client's own host; every link in mail starts from it (tests that
+    # need it unset say so).
     return {"SECRET_KEY": SECRET, "TESTING": True, "RATELIMIT_ENABLED": False,
-            "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024}
+            "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "PUBLIC_URL": "http://localhost"}
 
 
 @pytest.fixture

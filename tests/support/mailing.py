@@ -55,6 +55,7 @@ def start_worker(database_url: str, smtp_url: str, tmp_path: Path, *args: str,
     """`comments worker` in its own process, delivering to `smtp_url` with short retries."""
     env = {**os.environ, "COMMENTS_DATABASE_URL": database_url, "COMMENTS_SECRET_KEY": SECRET,
            "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance"), "COMMENTS_SMTP_URL": smtp_url,
+           "COMMENTS_PUBLIC_URL": "http://localhost",
            "COMMENTS_MAIL_IDLE_SECONDS": "0.2", "COMMENTS_SMTP_TIMEOUT": "2",
            "COMMENTS_MAIL_RETRY_BASE_SECONDS": "0.2", "COMMENTS_MAIL_RETRY_MAX_SECONDS": "0.4"}
     env.update({f"COMMENTS_{key}": value for key, value in settings_.items()})

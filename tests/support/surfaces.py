@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +60,7 @@ def seed(app: Flask, client: FlaskClient) -> dict[str, Any]:
     from comments.services import tokens
 
     with app.test_request_context():
-        form = tokens.sign("form", {"t": time.time() - 60})
+        form = tokens.sign("form", {"t": time.time() - 60, "j": secrets.token_hex(12)})
     mailed = client.post("/api/v1/shares", json={
         "uri": URI, "to": FRIEND, "from_name": "Sharer", "from_email": email3, "note": "",
         "form_token": form, "hp": ""}, environ_base={"REMOTE_ADDR": ip3})

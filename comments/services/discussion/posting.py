@@ -127,6 +127,7 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
     with write_transaction():
         comment, thread, site = _authorised(comment_id, token)
         before_text = comment.text
+        was_public = comment.status == CommentStatus.APPROVED
         comment.text = text
         comment.edited_at = utcnow()
         comment.version = comment.version + 1
@@ -137,7 +138,8 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
             change_status(comment, thread, site, verdict.status, actor="system",
                           note="held after edit: " + "; ".join(verdict.reasons),
                           reasons=verdict.reasons)
-        bump(thread)
+        if was_public or comment.status == CommentStatus.APPROVED:
+            bump(thread)  # editing a held comment changes nothing readers see
         db.session.flush()
         comment_edited.send(comment, thread=thread, site=site, before_text=before_text)
         return Written(comment, thread, site, edit_token(comment))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -140,7 +140,13 @@ def thread_head(site_key: str, uri: str, engine: Engine | None = None) -> Thread
     row = driver_reads.fetch_one(_head_statement(), {"site": site_key, "uri": uri}, engine)
     if row is None:
         raise SiteNotFound()
-    return ThreadHead(uri, *row)
+    head = ThreadHead(uri, *row)
+    if head.thread_id is not None and head.version == 1 and not head.count and not head.closed:
+        # Nothing visible ever happened here: the row exists only because a held comment
+        # arrived. It reads as no thread at all (body and ETag), or readers could tell.
+        head = replace(head, thread_id=None, title=None, closed=None, count=None,
+                       pending_count=None, version=None, created_at=None, last_comment_at=None)
+    return head
 
 
 def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:

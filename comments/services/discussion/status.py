@@ -9,6 +9,9 @@ from comments.services import audit
 from comments.services.discussion.threads import bump
 from comments.signals import comment_status_changed
 
+#: Statuses no reader ever sees a trace of (a deleted comment may stay as a placeholder).
+UNSEEN = (CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM)
+
 
 def change_status(comment: Comment, thread: Thread, site: Site, new_status: str, *,
                   actor: str, moderator_id: int | None = None, note: str = "",
@@ -23,7 +26,8 @@ def change_status(comment: Comment, thread: Thread, site: Site, new_status: str,
     comment.status_changed_at = utcnow()
     if reasons is not None:
         comment.reasons = reasons
-    bump(thread)
+    if not (old_status in UNSEEN and new_status in UNSEEN):
+        bump(thread)  # a change between two unseen states changes nothing a reader sees
     audit.record(
         new_status if new_status != CommentStatus.APPROVED else "approved",
         actor=actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -13,8 +14,12 @@ from comments.models import Comment, CommentStatus, Site, Subscription, Suppress
 from comments.models.types import utcnow
 from comments.services import quotas, tokens
 from comments.services.discussion.new_comment import NewComment
+from comments.services.email_address import mailbox_key
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox, subscription_links, suppression
+from comments.services.public_links import NO_PUBLIC_URL, configured_base
+
+log = logging.getLogger(__name__)
 
 MODES = ("instant", "digest")
 #: Confirmation mails one address may receive a day: typing someone's address into the form
@@ -71,8 +76,13 @@ def _ask_confirmation(comment: Comment, thread: Thread, site: Site) -> None:
     ).scalar_one_or_none()
     if subscription is None or suppression.hash_is_suppressed(subscription.email_hash):
         return
+    if configured_base() is None:
+        log.warning("subscription %s is not confirmed by mail: %s", subscription.id, NO_PUBLIC_URL)
+        return
     start, _end = quotas.day_window()
-    if not quotas.claim(f"confirm:{subscription.email_hash}", CONFIRMATIONS_PER_DAY, start):
+    # Counted per mailbox, so `+tag` variants of one address cannot multiply the mails.
+    mailbox = email_hash(mailbox_key(subscription.email))
+    if not quotas.claim(f"confirm:{mailbox}", CONFIRMATIONS_PER_DAY, start):
         return
     outbox.queue_mail(
         site=site, recipient=subscription.email, template="confirm_subscription",

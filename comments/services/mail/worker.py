@@ -19,9 +19,11 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from comments.database.engine import write_transaction
+from comments.errors import NoPublicUrl
 from comments.extensions import db
 from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
+from comments.services.email_address import mailbox_key
 from comments.services.hashing import email_hash
 from comments.services.mail import suppression
 from comments.services.mail.compose import UnsendableMessage, compose, sender_of
@@ -31,6 +33,7 @@ from comments.services.mail.transport import (
     Transport,
     transport_from_config,
 )
+from comments.services.public_links import NO_PUBLIC_URL, configured_base
 
 log = logging.getLogger(__name__)
 
@@ -126,14 +129,18 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
                    OutboxMessage.status == "pending")
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         ).all()
-        hashes = {message.id: email_hash(message.recipient) for message, _site in rows}
+        # The address as written and its mailbox (no `+tag`): opting out covers every variant.
+        hashes = {message.id: {email_hash(message.recipient),
+                               email_hash(mailbox_key(message.recipient))}
+                  for message, _site in rows}
+        wanted = set().union(*hashes.values()) if hashes else set()
         suppressed = set(db.session.execute(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(set(hashes.values())))
+            select(Suppression.email_hash).where(Suppression.email_hash.in_(wanted))
         ).scalars()) if hashes else set()
         batch = []
         for message, site in rows:
             item = Outgoing(message.id, message.attempts, message.recipient)
-            if hashes[message.id] in suppressed:
+            if hashes[message.id] & suppressed:
                 item.problem = "suppressed"
             else:
                 try:
@@ -287,7 +294,14 @@ def _deliver_lane(lane: list[Outgoing], lease_end: datetime, worker: str, transp
 def run_worker(stop: threading.Event | None = None, *, once: bool = False,
                transport: Transport | None = None, worker: str | None = None,
                digests: Callable[[], int] | None = None) -> Tally:
-    """Deliver due mail until `stop` is set; with `once`, until nothing due is left (for cron)."""
+    """Deliver due mail until `stop` is set; with `once`, until nothing due is left (for cron).
+
+    Without a configured public URL it sends nothing and raises NoPublicUrl: the links in
+    mail could only be wrong. Queued mail waits for a worker started with one.
+    """
+    if configured_base() is None:
+        log.error("worker refuses to send mail: %s", NO_PUBLIC_URL)
+        raise NoPublicUrl(NO_PUBLIC_URL)
     stop = stop or threading.Event()
     worker = worker or worker_name()
     # An explicit transport is one connection; from the configuration, MAIL_CONNECTIONS of them.

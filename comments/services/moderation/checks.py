@@ -14,7 +14,7 @@ from comments.models.types import utcnow
 from comments.services.client import Client
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.rendering import count_links
-from comments.services.form_signs import Stamp, read_signs
+from comments.services.form_signs import Stamp, read_signs, spend
 from comments.services.moderation import akismet
 from comments.services.moderation.pipeline import Submission, Verdict
 
@@ -58,6 +58,9 @@ def check_bot_signs(sub: Submission, verdict: Verdict) -> None:
         return
     if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
         verdict.hold("bot: form token invalid or expired")
+        return
+    if not spend(signs):
+        verdict.hold("bot: form token used already")
         return
     elapsed = signs.elapsed
     minimum = settings.min_submit_seconds or 0
@@ -115,10 +118,15 @@ def check_held_words(sub: Submission, verdict: Verdict) -> None:
 
 
 def check_site_policy(sub: Submission, verdict: Verdict) -> None:
-    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved)."""
+    """Apply the site's moderation mode (publish, hold all, first-timers, until N approved).
+
+    Edits pass it too: on a pre-moderated site, text nobody reviewed is never public, however
+    it got there. (An approved comment counts toward its own author's approvals, so on a
+    first-timer site its author edits freely.)
+    """
     settings = sub.site.settings
     mode = settings.moderation
-    if mode == "publish" or sub.editing:
+    if mode == "publish":
         return
     if mode == "hold_all":
         verdict.hold("policy: every comment is reviewed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,9 @@ from comments.models.moderator import moderator_sites
 from comments.services import tokens
 from comments.services.mail import outbox
 from comments.services.moderation import actions
-from comments.services.public_links import public_url
+from comments.services.public_links import NO_PUBLIC_URL, configured_base, public_url
 
+log = logging.getLogger(__name__)
 PURPOSE = "moderation-link"
 LINK_ACTIONS = ("approve", "reject", "spam")
 TEXT_EXCERPT = 2000
@@ -55,6 +57,9 @@ def link_token(comment: Comment, moderator: Moderator, action: str) -> str:
 
 def queue_held_mail(comment: Comment, thread: Thread, site: Site) -> int:
     """Queue one mail per moderator of the site in the current transaction; returns how many."""
+    if configured_base() is None:
+        log.warning("comment %s held; its moderators are not mailed: %s", comment.id, NO_PUBLIC_URL)
+        return 0
     recipients = site_moderators(site)
     for moderator in recipients:
         links = {action: public_url(f"/moderate/mail/{link_token(comment, moderator, action)}")

@@ -11,12 +11,13 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from comments.database.engine import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid, NotFound
 from comments.extensions import db
 from comments.models import ApiToken, Moderator, Site, UsedToken
+from comments.models.moderator import moderator_sites
 from comments.models.types import utcnow
 from comments.services import audit
 from comments.services.email_address import NotAnEmailAddress, normalized_email
@@ -160,6 +161,20 @@ def get_moderator(moderator_id: int) -> Moderator:
 def list_moderators() -> list[Moderator]:
     """Every account, by address."""
     return list(db.session.execute(select(Moderator).order_by(Moderator.email)).scalars())
+
+
+def colleagues(site_ids: list[int] | None) -> list[Moderator]:
+    """The accounts that moderate any of these sites (None: every account), by address.
+
+    A moderator of one site sees who shares their sites, never other sites' staff.
+    """
+    if site_ids is None:
+        return list_moderators()
+    linked = select(moderator_sites.c.moderator_id).where(moderator_sites.c.site_id.in_(site_ids))
+    return list(db.session.execute(
+        select(Moderator).where(or_(Moderator.all_sites.is_(True), Moderator.id.in_(linked)))
+        .order_by(Moderator.email)
+    ).scalars())
 
 
 def authenticate(email: str, password: str) -> Moderator | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from comments.database.engine import write_transaction
 from comments.errors import Conflict, Forbidden, Invalid
@@ -245,11 +246,20 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         removed += 1
     # The suppression list stays: an address that bounced or asked never to be mailed again
     # must not become mailable by being erased (it holds only a keyed hash, no address).
+    # Everything below is scoped like the comments above: an erasure on one site (by that
+    # site's moderator, or a reader asking that site) leaves other sites' rows alone (rows of
+    # no site, the install's own, go with it).
     for column in (Share.sender_hash, Share.recipient_hash):
-        db.session.execute(update(Share).where(column == hashed).values({column.key: None}))
+        shares = update(Share).where(column == hashed)
+        if site is not None:
+            shares = shares.where(Share.site_id == site.id)
+        db.session.execute(shares.values({column.key: None}))
     if addresses:
         # Mail to the address, sent or waiting: keep the row for the log, not the address.
-        to_reader = func.lower(OutboxMessage.recipient).in_(addresses)
+        to_reader: ColumnElement[bool] = func.lower(OutboxMessage.recipient).in_(addresses)
+        if site is not None:
+            to_reader = and_(to_reader, or_(OutboxMessage.site_id == site.id,
+                                            OutboxMessage.site_id.is_(None)))
         db.session.execute(
             update(OutboxMessage).where(to_reader, OutboxMessage.status == "pending")
             .values(status="failed", last_error="erased at the reader's request")
@@ -258,7 +268,10 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
             update(OutboxMessage).where(to_reader).values(recipient="", context={})
             .execution_options(synchronize_session=False))
     # Earlier requests by the same reader stay as a record, without the address's hash.
-    db.session.execute(update(PrivacyRequest).where(PrivacyRequest.email_hash == hashed)
-                       .values(email_hash="").execution_options(synchronize_session=False))
+    requests = update(PrivacyRequest).where(PrivacyRequest.email_hash == hashed)
+    if site is not None:
+        requests = requests.where(or_(PrivacyRequest.site_id == site.id,
+                                      PrivacyRequest.site_id.is_(None)))
+    db.session.execute(requests.values(email_hash="").execution_options(synchronize_session=False))
     db.session.flush()
     return {"comments": erased, "subscriptions": removed}

@@ -12,6 +12,7 @@ from comments.database.engine import write_transaction
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Share, Site, Thread
 from comments.models.types import utcnow
+from comments.services.form_signs import forget_spent_tokens
 from comments.services.sites import get_site, list_sites
 
 JUNK = (CommentStatus.SPAM, CommentStatus.REJECTED)
@@ -24,6 +25,7 @@ class PruneReport:
     address_hashes: int = 0
     comments_removed: int = 0
     placeholders: int = 0  # junk comments with replies, emptied instead of removed
+    spent_form_tokens: int = 0  # records of used form tokens that have expired anyway
 
 
 def prune(site_key: str | None = None, *, batch_size: int = 500, dry_run: bool = False,
@@ -44,6 +46,9 @@ def prune(site_key: str | None = None, *, batch_size: int = 500, dry_run: bool =
         if settings.retention_spam_days:
             cutoff = now - timedelta(days=settings.retention_spam_days)
             _remove_junk(site, cutoff, batch_size, dry_run, report)
+    if not dry_run:
+        with write_transaction():
+            report.spent_form_tokens = forget_spent_tokens(now)
     return report
 
 

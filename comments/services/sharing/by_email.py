@@ -16,8 +16,8 @@ from comments.models import Site
 from comments.models.types import utcnow
 from comments.services import quotas
 from comments.services.client import Client
-from comments.services.email_address import NotAnEmailAddress, normalized_email
-from comments.services.form_signs import Stamp, read_signs
+from comments.services.email_address import NotAnEmailAddress, mailbox_key, normalized_email
+from comments.services.form_signs import Stamp, read_signs, spend
 from comments.services.hashing import address_range, email_hash, keyed_hash
 from comments.services.mail import outbox, suppression
 from comments.services.sharing import links as shares
@@ -53,7 +53,7 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
         if not site.settings.share_by_email:
             raise SharingByEmailOff()
         signs = read_signs(request.form_token, request.hp)
-        if signs.stamp is not Stamp.GOOD or signs.elapsed is None:
+        if signs.stamp is not Stamp.GOOD or signs.elapsed is None or not spend(signs):
             raise BadFormToken()
         recipient, sender_email, name, note = _checked_fields(request)
         if signs.honeypot_filled:
@@ -63,13 +63,17 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
                           {"form_token": ["Sent too quickly."]})
         recipient_hash = email_hash(recipient)
         sender_hash = email_hash(sender_email) if sender_email else None
-        _claim_quotas(site, client, sender_hash, recipient_hash)
+        # Quotas count mailboxes: every `+tag` of one address spends the same budget.
+        _claim_quotas(site, client,
+                      email_hash(mailbox_key(sender_email)) if sender_email else None,
+                      email_hash(mailbox_key(recipient)))
         share, site, thread, url = shares.create_link(
             site.key, request.uri, client, kind="email", sender_hash=sender_hash,
             recipient_hash=recipient_hash)
         # Suppressed recipients get exactly the same answer and quota use: the response
         # must not tell anyone whether an address opted out.
-        if not suppression.hash_is_suppressed(recipient_hash):
+        if not (suppression.hash_is_suppressed(recipient_hash)
+                or suppression.hash_is_suppressed(email_hash(mailbox_key(recipient)))):
             outbox.queue_mail(
                 site=site, recipient=recipient, template="share", kind="share",
                 language=request.language or client.language or "en",

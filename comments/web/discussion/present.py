@@ -8,6 +8,7 @@ from typing import Any
 from comments.models import CommentStatus, Site, Thread
 from comments.services.discussion.posting import Written, edit_deadline
 from comments.services.discussion.reading import Node
+from comments.services.web_address import served_web_address
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -58,7 +59,7 @@ def comment_json(comment: Any, replies: list[dict[str, Any]], reply_count: int,
         "id": comment.id,
         "parent_id": comment.parent_id,
         "author": comment.author if shown else "",
-        "website": comment.website if shown else None,
+        "website": served_web_address(comment.website) if shown else None,
         "avatar": comment.avatar_seed if shown else "",
         "html": comment.html if shown else "",
         "created_at": iso(comment.created_at),
@@ -99,6 +100,8 @@ def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict
      dislikes, _score, created_at, edited_at) = row
     if status != "approved":
         author, website, avatar, html, status = "", None, "", "", "deleted"
+    else:
+        website = served_web_address(website)
     return {
         "id": comment_id, "parent_id": parent_id, "author": author, "website": website,
         "avatar": avatar, "html": html, "created_at": iso(created_at),

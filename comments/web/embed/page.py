@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
@@ -14,8 +13,8 @@ from comments.fast_lane.caching import answer_memo, thread_etag
 from comments.models import Site, Thread
 from comments.schemas.comments import SORTS
 from comments.schemas.common import BaseSchema, SiteKey, Uri
-from comments.services import tokens
 from comments.services.discussion import reading
+from comments.services.form_signs import issue_form_token
 from comments.web.discussion.present import thread_json
 from comments.web.embed.assets import asset_version
 from comments.web.embed.languages import Translator, choose, script_strings
@@ -122,7 +121,8 @@ def thread_page() -> Response:
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,
         config=config, listing=listing, has_comments=has_comments,
         view=comment_view, article_url=article_url, next_cursor=next_cursor,
-        form_token=form_token(), sort=args["sort"], sorts=SORTS, asset_url=asset_url,
+        form_token=form_token(), share_form_token=form_token(), sort=args["sort"], sorts=SORTS,
+        asset_url=asset_url,
         settings=settings, title=config["title"], blank_avatar=avatar_svg(""), w=w,
     )
     return _page(body, 200, site)
@@ -159,8 +159,8 @@ def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
 
 
 def form_token() -> str:
-    """The signed time a form was issued, for the moderation's time-to-submit check."""
-    return tokens.sign("form", {"t": int(time.time())})
+    """The signed time a form was shown, spent by its first submission (one per form)."""
+    return issue_form_token()
 
 
 @bp.get("/embed/token")

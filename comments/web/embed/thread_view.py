@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from comments.models import CommentStatus
 from comments.services.discussion.reading import Node
+from comments.services.web_address import served_web_address
 from comments.web.discussion.present import iso
 
 # Beyond this many levels nothing is indented any more, whatever a site sets: the page must
@@ -81,7 +82,7 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "level": item.level,
         "author": comment.author if visible else "",
         # Only web links: an imported or old row must not become a javascript: link.
-        "website": comment.website if visible and _is_web_link(comment.website) else None,
+        "website": served_web_address(comment.website) if visible else None,
         "avatar": avatar_svg(comment.avatar_seed if visible else ""),
         "html": comment.html if visible else "",
         "created_at": iso(comment.created_at),
@@ -94,10 +95,6 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "url": f"{article_url}#comment-{comment.id}",
         "replies": item.replies,
     }
-
-
-def _is_web_link(url: str | None) -> bool:
-    return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
 def avatar(seed: str) -> dict[str, Any]:

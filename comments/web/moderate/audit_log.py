@@ -7,7 +7,7 @@ from typing import Any
 from flask import render_template, request
 
 from comments.services.audit import EventFilter, search_events
-from comments.services.moderation.moderators import list_moderators
+from comments.services.moderation.moderators import colleagues
 from comments.web.moderate import bp
 from comments.web.moderate.queue import moderated_sites, parse_ids
 from comments.web.moderate.session import me, signed_in
@@ -39,6 +39,6 @@ def audit() -> Any:
     )
     events, more = search_events(wanted, PAGE)
     names = {site.id: site.key for site in sites}
-    return render_template("moderate/audit.html", events=events, people=list_moderators(),
+    return render_template("moderate/audit.html", events=events, people=colleagues(wanted.site_ids),
                            sites=sites, names=names, filters=args, more=more,
                            next_before=events[-1].id if more and events else None)

@@ -1,0 +1,73 @@
+"""`comments demo` on any port: every link it mails starts from the address it serves."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from tests.support.live import free_port
+from tests.support.mailing import COMMENTS
+
+
+def _call(port: int, method: str, path: str, body: object = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - our own server
+        return answer.status, json.loads(answer.read() or b"{}")
+
+
+def _wait(condition, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "comments demo exited"
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+def test_the_demo_mails_links_to_the_port_it_serves(tmp_path: Path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("COMMENTS_") and key != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(COMMENTS_INSTANCE_PATH=str(tmp_path / "instance"),
+               COMMENTS_MAIL_IDLE_SECONDS="0.3")
+    log = (tmp_path / "demo.log").open("w")
+    process = subprocess.Popen([COMMENTS, "demo", "--port", str(port), "--workers", "1"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        _wait(lambda: _call(port, "GET", "/readyz")[0] == 200, 60, process)
+        status, share = _call(port, "POST", "/api/v1/shares/links",
+                              {"uri": "/2026/11/28/night-ferry-returns/"})
+        assert share["url"].startswith(f"http://127.0.0.1:{port}/s/")
+        _call(port, "POST", "/api/v1/comments", {
+            "uri": "/2026/11/28/night-ferry-returns/", "text": "Tell me of replies.",
+            "author": "Ann", "email": "ann@example.org", "notify_replies": True})
+        folder = tmp_path / "instance" / "mail"
+        _wait(lambda: any(folder.glob("*.eml")), 30, process)
+        [path] = list(folder.glob("*.eml"))
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert mail["List-Unsubscribe"].startswith(f"<http://127.0.0.1:{port}/mail/unsubscribe/")
+        text = mail.get_body(("plain",)).get_content()
+        assert f"http://127.0.0.1:{port}/mail/confirm/" in text
+        assert "127.0.0.1:5000" not in str(mail) or port == 5000
+        assert _call(port, "GET", "/readyz")[1]["mail"] is True
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        log.close()
