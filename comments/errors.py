@@ -100,6 +100,19 @@ class Unavailable(DomainError):
     status, code, message = 503, "unavailable", "A dependency is busy or down; retry shortly."
 
 
+# Article facts (issue 13, finding 2): an article is the publisher's, never a reader's.
+class ArticleNotFound(NotFound):
+    code, message = "unknown_article", "There is no article at this path on the site."
+
+
+class ArticleUnreachable(Unavailable):
+    code, message = "article_unreachable", "The site's page for this article did not answer; retry shortly."
+
+
+class TooManyNewThreads(QuotaExceeded):
+    code, message = "too_many_threads", "Too many new articles from your network today; try again tomorrow."
+
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",

@@ -13,7 +13,7 @@ import pytest
 HUGE_CHUNK = b"<p>" + b"x" * 65_530 + b"</p>"
 
 
-class PublisherSite:
+class ArticleSite:
     """A running site: `pages[path] = (status, headers, body)`; `hits` lists (host, path) served."""
 
     def __init__(self) -> None:
@@ -116,9 +116,9 @@ class PublisherSite:
 
 
 @pytest.fixture
-def publisher() -> Iterator[PublisherSite]:
+def article_site() -> Iterator[ArticleSite]:
     """A publisher's site on 127.0.0.1, stopped when the test ends."""
-    site = PublisherSite()
+    site = ArticleSite()
     site.start()
     try:
         yield site
@@ -127,9 +127,9 @@ def publisher() -> Iterator[PublisherSite]:
 
 
 @pytest.fixture
-def elsewhere() -> Iterator[PublisherSite]:
+def other_host() -> Iterator[ArticleSite]:
     """Another host's site (another origin on loopback), which the service must never reach."""
-    site = PublisherSite()
+    site = ArticleSite()
     site.start()
     try:
         yield site

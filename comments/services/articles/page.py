@@ -21,7 +21,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class PageFacts:
-    """What the site's page says: its final HTTP status (0: no answer) and its title."""
+    """What the site's page says: its last HTTP status (0: no answer at all) and its title.
+
+    A redirect that was not followed (to another host, or one too many) leaves its own status.
+    """
 
     status: int
     title: str = ""
@@ -64,14 +67,16 @@ async def _fetch(base_url: str, url: str, max_bytes: int, max_redirects: int,
     # No proxies from the environment, no cookies kept: one plain request to the site's host.
     async with httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=timeout,
                                  headers=headers) as client:
+        last = 0
         for _hop in range(max_redirects + 1):
             async with client.stream("GET", url) as response:
                 if response.status_code in REDIRECTS:
                     location = response.headers.get("Location", "")
                     target = urljoin(url, location)
                     if not location or not _same_host(target, base_url):
-                        return PageFacts(0, problem="redirected to another host (refused)")
-                    url = target
+                        return PageFacts(response.status_code,
+                                         problem="redirected to another host (refused)")
+                    url, last = target, response.status_code
                     continue
                 if response.status_code != 200:
                     return PageFacts(response.status_code, problem=f"answered {response.status_code}")
@@ -80,7 +85,7 @@ async def _fetch(base_url: str, url: str, max_bytes: int, max_redirects: int,
                 if response.headers.get("Content-Encoding", "identity").lower() != "identity":
                     content_type = ""  # exists, but its title is not read from encoded bytes
                 return PageFacts(200, title=page_title(body, content_type))
-    return PageFacts(0, problem=f"more than {max_redirects} redirects")
+    return PageFacts(last, problem=f"more than {max_redirects} redirects")
 
 
 async def _bounded_body(response: httpx.Response, max_bytes: int) -> bytes:
