@@ -15,7 +15,7 @@ from comments.models.types import utcnow
 from comments.services import quotas
 from comments.services.articles.page import PageFacts, fetch_page, plain_text
 from comments.services.client import Client
-from comments.services.discussion.threads import ensure_thread, find_thread
+from comments.services.discussion.threads import bump, ensure_thread, find_thread
 from comments.services.hashing import address_range, keyed_hash
 from comments.services.sites import find_site
 
@@ -114,6 +114,8 @@ def record_reading(thread: Thread, page: PageFacts) -> None:
         return  # the site was down or slow: what we knew still holds until the next reading
     thread.facts_status = page.status
     if page.exists and page.title and thread.title_source not in VOUCHED:
+        if thread.title != page.title:
+            bump(thread)  # the thread's answers (and their ETags) show the title
         thread.title = page.title
         thread.title_source = "page"
 
