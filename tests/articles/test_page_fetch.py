@@ -20,7 +20,8 @@ def test_og_title_comes_first_then_the_title(article_site: ArticleSite) -> None:
 
 def test_a_title_with_markup_is_plain_bounded_text(article_site: ArticleSite) -> None:
     article_site.page("/markup/", "Breaking &lt;b&gt;news&lt;/b&gt; <i>now</i>\n  &amp; later")
-    article_site.page("/og-markup/", "x", og_title="&lt;a href=&quot;https://evil.example/&quot;&gt;Click&lt;/a&gt; here")
+    article_site.page("/og-markup/", "x",
+                      og_title="&lt;a href=&quot;https://evil.example/&quot;&gt;Click&lt;/a&gt; here")
     article_site.page("/long/", "word " * 400)
     assert fetch_page(article_site.base_url, "/markup/", **LIMITS).title == "Breaking news now & later"
     assert fetch_page(article_site.base_url, "/og-markup/", **LIMITS).title == "Click here"

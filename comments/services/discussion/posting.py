@@ -17,11 +17,11 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
+from comments.services.articles import facts
 from comments.services.client import Client
 from comments.services.discussion import idempotency
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.status import change_status, shift_counts
-from comments.services.articles import facts
 from comments.services.discussion.threads import bump, comment_in_context
 from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash

@@ -13,8 +13,8 @@ from comments.extensions import db
 from comments.models import Share, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
-from comments.services.client import Client
 from comments.services.articles import facts
+from comments.services.client import Client
 from comments.services.hashing import address_hash
 from comments.services.public_links import public_url
 from comments.services.sites import get_site
