@@ -103,3 +103,17 @@ def test_the_cli_reads_a_page_on_demand(app, runner, article_site):
         ("Fresh from the page", "page", 200)]
     gone = runner.invoke(["articles", "refresh", "default", "/gone/"])
     assert gone.exit_code != 0 and "404" in gone.output
+
+
+def test_a_sites_article_facts_are_chosen_from_three(app, runner):
+    added = runner.invoke(["sites", "add", "intranet", "--base-url", "https://intranet.example",
+                           "--article-facts", "publisher"])
+    assert added.exit_code == 0, added.output
+    wrong = runner.invoke(["sites", "update", "intranet", "--article-facts", "readers"])
+    assert wrong.exit_code != 0 and "fetch, publisher, open" in wrong.output
+    assert runner.invoke(["sites", "add", "fresh", "--base-url", "https://fresh.example"]).exit_code == 0
+    from comments.services.sites import get_site
+
+    with app.app_context():
+        assert get_site("intranet").settings.article_facts == "publisher"
+        assert get_site("fresh").settings.article_facts == "fetch"
