@@ -71,7 +71,9 @@ def seeded_server(folder: Path):  # type: ignore[no-untyped-def]
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
-        create_site("default", "https://news.example", settings={"max_depth": 5})
+        create_site("default", "https://news.example",
+                    settings={"max_depth": 5, "article_facts": "open",
+                              "new_threads_per_network": 1_000_000})
     client = app.test_client()
     for n in range(100):
         body = {"uri": URI, "author": f"Reader {n}",

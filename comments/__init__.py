@@ -80,6 +80,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(links.bp)
     api.register_blueprint(by_email.bp)
     api.register_blueprint(moderation_api.bp)
+    from comments.web.articles import api as articles_api
+
+    api.register_blueprint(articles_api.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)

@@ -39,6 +39,13 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DIGEST_CHECK_SECONDS": 600.0,  # how often a running worker sends due digests
     "MAIL_KEEP_DAYS": 30,  # finished outbox rows (addresses, notes) are deleted after this
     "SHARES_BY_EMAIL_ENABLED": True,  # kill switch for "send this to a friend" by email (flag())
+    # Article facts read from a site's own page (services/articles/): limits of one reading,
+    # and how long a reading holds (a page that did not answer 200 is asked again sooner).
+    "ARTICLE_FETCH_TIMEOUT": 5.0,  # seconds for the whole exchange, redirects included
+    "ARTICLE_FETCH_MAX_BYTES": 512 * 1024,
+    "ARTICLE_FETCH_MAX_REDIRECTS": 3,  # each to the site's own host only
+    "ARTICLE_FACTS_MAX_AGE": 3600,
+    "ARTICLE_FACTS_RETRY_SECONDS": 60,
     "AKISMET_KEY": None,
     "AKISMET_TIMEOUT": 3.0,
     "AKISMET_URL": None,  # default: Akismet's own comment-check endpoint

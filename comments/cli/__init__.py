@@ -36,6 +36,9 @@ def _register() -> None:
 
     main.add_command(moderators.create_moderator)
     main.add_command(moderators.tokens)
+    from comments.cli import articles
+
+    main.add_command(articles.articles)
 
 
 _register()

@@ -23,6 +23,7 @@ SETTING_OPTIONS = [
     ("hold_links", "--hold-links", int),
     ("flag_threshold", "--flag-threshold", int),
     ("share_by_email", "--share-by-email/--no-share-by-email", bool),
+    ("article_facts", "--article-facts", str),  # fetch | publisher | open (docs/api.md, "Articles")
 ]
 
 

@@ -13,6 +13,9 @@ from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 MODERATION_MODES = ("publish", "hold_all", "hold_first", "hold_until")
+# Where an article's title and existence come from: the site's own page, the publisher's API,
+# or readers (titles confirmed by a moderator before they are shown). See services/articles/.
+ARTICLE_FACTS_MODES = ("fetch", "publisher", "open")
 
 
 @dataclass
@@ -45,6 +48,8 @@ class SiteSettings:
     erase_text: bool = False  # whether erasure removes a reader's text too
     retention_ip_days: int = 90
     retention_spam_days: int = 30
+    article_facts: str = "fetch"  # one of ARTICLE_FACTS_MODES
+    new_threads_per_network: int = 20  # per day, on an `open` site: threads one network may start
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SiteSettings:

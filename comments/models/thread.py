@@ -21,7 +21,14 @@ class Thread(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     uri: Mapped[str] = mapped_column(String(1000))
-    title: Mapped[str] = mapped_column(String(500), default="")
+    title: Mapped[str] = mapped_column(String(500), default="")  # the publisher's, never a reader's
+    # Article facts (services/articles/): where `title` came from ("page", "publisher",
+    # "import", "moderator"), a reader's title awaiting confirmation on an `open` site, and the
+    # last reading of the site's page (when, and its HTTP status; 0: no answer).
+    title_source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    title_hint: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    facts_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    facts_status: Mapped[int | None] = mapped_column()
     closed: Mapped[bool] = mapped_column(default=False)
     count: Mapped[int] = mapped_column(default=0)  # approved comments, the public count
     pending_count: Mapped[int] = mapped_column(default=0)

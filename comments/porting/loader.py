@@ -239,7 +239,7 @@ class _Loader:
             thread.closed = meta.closed
             self.summary.threads_created += 1
         elif meta.title and not thread.title:
-            thread.title = meta.title
+            thread.title, thread.title_source = meta.title, "import"  # imports keep their titles
         self.thread_ids[meta.key] = thread.id
         if thread.id not in self.known:
             self.known[thread.id] = self._prefetch(thread.id)

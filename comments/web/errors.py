@@ -42,8 +42,10 @@ def _json_error(status: int, code: str, message: str, errors: dict[str, list[str
 
 def _domain_error(error: DomainError) -> Response:
     _rollback()
+    retry_after = getattr(error, "retry_after", None)
     return _json_error(error.status, error.code, error.message, error.errors,
-                       retry_after="5" if error.status == 503 else None)
+                       retry_after="5" if error.status == 503 else
+                       str(retry_after) if retry_after is not None else None)
 
 
 def _database_error(error: DBAPIError) -> Response:

@@ -121,6 +121,10 @@ class CommentLifecycle(RuleBasedStateMachine):
 
 @pytest.mark.slow
 def test_the_comment_lifecycle_keeps_the_public_thread_consistent(app):
+    from tests.support.moderation import set_policy
+
+    # Every example starts the thread anew, all from one address: lift the daily new-thread quota.
+    set_policy(app, new_threads_per_network=100_000)
     CommentLifecycle.app = app
     CommentLifecycle.client = app.test_client()
     CommentLifecycle.TestCase.settings = settings(

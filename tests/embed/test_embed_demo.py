@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from comments.services.sites import update_site
+from tests.support.app import sql
 from tests.support.embed_host import allow_host
 from tests.support.live import ARTIFACTS
 
@@ -30,7 +32,11 @@ def _open(page, live_server) -> Any:
 
 @pytest.mark.browser
 def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_server, page):
-    allow_host(app, live_server.url)
+    # As `comments demo` makes it: a site created today, reading its articles' titles from the
+    # pages the demo serves (article_facts "fetch", the default), on the address it serves.
+    allow_host(app, live_server.url, article_facts="fetch")
+    with app.app_context():
+        update_site("default", base_url=live_server.url)
     handle, frame = _open(page, live_server)
     assert handle.get_attribute("src").startswith(live_server.other_origin + "/embed/thread?")
     assert page.title().startswith("Night ferry returns")
@@ -45,6 +51,8 @@ def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_ser
     assert sidebar == ["0 comments"] * 3
     frame.click("#c-share-toggle")
     frame.wait_for_selector("#c-share-mail[href*='/s/']")
+    assert sql(app, "SELECT uri, title, title_source FROM threads") == [
+        (ARTICLE, "Night ferry returns to the harbour after forty years", "page")]
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 2600})

@@ -58,8 +58,9 @@ def test_driver_reads_type_the_head_row_like_core(app, post, backend):
     from comments.fast_lane import driver_reads
     from comments.services.discussion import reading
 
-    post(text="one", title="Summit")
+    post(text="one")
     post(text="two")
+    sql(app, "UPDATE threads SET title = 'Summit', title_source = 'publisher'")
     # A closed thread: SQLite stores 1, a read must still give the bool True.
     sql(app, "UPDATE threads SET closed = :closed", closed=True)
     set_policy(app, close_after_days=7, hold_links=None)

@@ -40,7 +40,8 @@ def test_with_redis_stopped_sharing_by_mail_fails_closed(
                       "MAIL_FOLDER": str(tmp_path / "mail"), "PUBLIC_URL": "http://localhost"})
     with app.app_context():
         create_site("default", "https://news.example",
-                    settings={"share_by_email": True, "min_submit_seconds": 0})
+                    settings={"share_by_email": True, "min_submit_seconds": 0,
+                              "article_facts": "open"})
         db.session.remove()
     client = app.test_client()
     assert client.post("/api/v1/comments", json={"uri": URI, "text": "x", "title": "Summit"}

@@ -41,8 +41,10 @@ def test_the_dashboard_lists_the_most_shared_articles_with_clicks(app, client, a
     html = client.get("/moderate/dashboard").get_data(as_text=True)
     table = html.split('class="most-shared"', 1)[1].split("</table>", 1)[0]
     rows = [row for row in table.split("<tr>")[2:]]
-    assert "Story /a/" in rows[0] and "<td>2</td><td>0</td><td>4</td>" in rows[0]
-    assert "Story /b/" in rows[1] and "<td>1</td><td>0</td><td>0</td>" in rows[1]
+    # Articles by their paths: the titles readers sent are unconfirmed hints (issue 13).
+    assert ">/a/<" in rows[0] and "<td>2</td><td>0</td><td>4</td>" in rows[0]
+    assert ">/b/<" in rows[1] and "<td>1</td><td>0</td><td>0</td>" in rows[1]
+    assert "Story" not in table
 
 
 def test_a_held_reply_approved_through_the_moderation_api_is_mailed_once(app, client, admin,

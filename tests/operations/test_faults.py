@@ -76,7 +76,8 @@ def test_with_redis_stopped_reads_work_and_posts_fall_back_to_local_limits(
                       "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": uri,
                       "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex})
     with app.app_context():
-        create_site("default", "https://news.example", settings={"post_limit": "3 per minute"})
+        create_site("default", "https://news.example", settings={"post_limit": "3 per minute",
+                                                                 "article_facts": "open"})
     client = app.test_client()
     assert client.post("/api/v1/comments", json=BODY).status_code == 201
     process.terminate()

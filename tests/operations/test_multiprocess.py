@@ -113,9 +113,11 @@ def cluster(request: pytest.FixtureRequest,
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     with app.app_context():
-        create_site("default", "https://news.example")
+        # Their hosts cannot be fetched from here: readers name their articles ("open").
+        create_site("default", "https://news.example", settings={"article_facts": "open"})
         create_site("busy", "https://busy.example",
-                    settings={"post_limit": "10000 per minute", "min_submit_seconds": 0})
+                    settings={"post_limit": "10000 per minute", "min_submit_seconds": 0,
+                              "article_facts": "open", "new_threads_per_network": 100_000})
         db.session.remove()
         db.engine.dispose()
     running = Cluster(url, tmp_path_factory.mktemp("cluster"))

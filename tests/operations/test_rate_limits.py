@@ -56,7 +56,8 @@ def test_one_trusted_proxy_reads_only_the_entry_it_added(database_url, tmp_path,
                       "RATELIMIT_ENABLED": True, "TRUSTED_PROXIES": 1,
                       "RATELIMIT_KEY_PREFIX": f"t-{uuid.uuid4().hex}"})
     with app.app_context():
-        create_site("default", "https://news.example", settings={"post_limit": "2 per minute"})
+        create_site("default", "https://news.example", settings={"post_limit": "2 per minute",
+                                                                 "article_facts": "open"})
     client = app.test_client()
     # The proxy appends the address it saw (203.0.113.9); what the client wrote comes before it.
     for spoof in ("1.1.1.1", "2.2.2.2"):
@@ -80,7 +81,8 @@ def test_limits_are_per_site(app, client):
 
     _limit_posts(app, "1 per minute")
     with app.app_context():
-        create_site("other", "https://other.example", settings={"post_limit": "1 per minute"})
+        create_site("other", "https://other.example", settings={"post_limit": "1 per minute",
+                                                                "article_facts": "open"})
     assert client.post("/api/v1/comments", json=BODY).status_code == 201
     assert client.post("/api/v1/comments", json={**BODY, "site": "other"}).status_code == 201
     assert client.post("/api/v1/comments", json=BODY).status_code == 429

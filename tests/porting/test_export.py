@@ -24,6 +24,8 @@ def fill(runner, app, post, tmp_path):
     post(uri="/fresh/", text="A reply\n\nin two paragraphs", parent_id=first.json["id"])
     sql(app, "UPDATE comments SET status = 'pending' WHERE text = 'A reply\n\nin two paragraphs'")
     sql(app, "UPDATE threads SET count = count - 1, pending_count = pending_count + 1 WHERE uri = '/fresh/'")
+    # The publisher's title (a reader's is only a hint, which no export carries).
+    sql(app, "UPDATE threads SET title = 'Fresh news', title_source = 'publisher' WHERE uri = '/fresh/'")
     thread_id = sql(app, "SELECT id FROM threads WHERE uri = '/fresh/'")[0][0]
     sql(app, "INSERT INTO subscriptions (site_id, thread_id, comment_id, email, email_hash, mode,"
              " language, created_at, confirmed_at) VALUES (1, :t, :c, 'Fresh@Example.org', 'h', "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from comments.services.sites import update_site
 from tests.support.app import sql
 from tests.support.embed_host import ARTICLE, allow_host, open_article
 from tests.support.mailing import run_once
@@ -21,8 +22,13 @@ def send(frame, to: str, note: str = "You will like this one") -> None:
 def test_a_reader_sends_the_article_and_the_friend_follows_the_tracked_link(
         app, live_server, page, publisher, smtp_server):
     app.config.update(SMTP_URL=smtp_server.url, PUBLIC_URL=live_server.url)
-    allow_host(app, publisher.url, share_by_email=True, share_limit_per_recipient=1)
-    frame = open_article(page, live_server, publisher)
+    allow_host(app, publisher.url, share_by_email=True, share_limit_per_recipient=1,
+               article_facts="fetch")
+    with app.app_context():
+        update_site("default", base_url=publisher.url)
+    # The page's own <title> names the article; what the embed's data-title says is a hint.
+    frame = open_article(page, live_server, publisher, path=ARTICLE,
+                         title="URGENT: verify your account at https://evil.example/")
     frame.click("#c-share-toggle")
     send(frame, "friend@example.org")
     frame.wait_for_selector("#c-share-form .c-form-error.c-ok >> text=Sent. Thank you for sharing.")
@@ -32,12 +38,13 @@ def test_a_reader_sends_the_article_and_the_friend_follows_the_tracked_link(
     assert mail["To"] == "friend@example.org" and "Carla" not in str(mail["From"])
     text = mail.get_body(("plain",)).get_content()
     assert "Carla thinks you would like" in text and "Summit in Hanoi" in text
+    assert "URGENT" not in text and "evil.example" not in text
     assert "You will like this one" in text
     link = next(line.strip() for line in text.splitlines() if "/s/" in line)
     assert link.startswith(live_server.url + "/s/")
     followed = page.request.get(link, max_redirects=0)
     assert followed.status == 302
-    assert followed.headers["location"] == "https://news.example" + ARTICLE
+    assert followed.headers["location"] == publisher.url + ARTICLE
     assert sql(app, "SELECT kind, clicks FROM shares WHERE kind = 'email'") == [("email", 1)]
 
     # The same friend again today: the quota answers, and the form says so.

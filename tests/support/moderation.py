@@ -54,12 +54,12 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
 
 
 def make_site(app: Flask, key: str) -> None:
-    """Another site besides `default`."""
+    """Another site besides `default`, whose articles readers name (its host cannot be fetched)."""
     from comments.extensions import db
     from comments.services.sites import create_site
 
     with app.app_context():
-        create_site(key, f"https://{key}.example")
+        create_site(key, f"https://{key}.example", settings={"article_facts": "open"})
         db.session.remove()
 
 

@@ -17,11 +17,12 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
+from comments.services.articles import facts
 from comments.services.client import Client
 from comments.services.discussion import idempotency
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion.status import change_status, shift_counts
-from comments.services.discussion.threads import bump, comment_in_context, ensure_thread
+from comments.services.discussion.threads import bump, comment_in_context
 from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.moderation import pipeline
@@ -48,8 +49,9 @@ def post_comment(new: NewComment, client: Client,
     same transaction so that a retry replays it exactly.
     """
     external = pipeline.run_prechecks(new, client)
+    prepared = facts.prepare(new.site, new.uri)  # any page reading, before the write lock
     try:
-        return _post(new, client, idem, present, external)
+        return _post(new, client, idem, present, external, prepared)
     except IntegrityError:
         if idem is None:
             raise
@@ -63,12 +65,13 @@ def post_comment(new: NewComment, client: Client,
 
 
 def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest | None,
-          present: Any, external: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+          present: Any, external: dict[str, Any],
+          prepared: facts.Prepared) -> tuple[int, dict[str, Any]]:
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
         site = get_site(new.site)
-        thread = ensure_thread(site, new.uri, new.title or "")
+        thread = facts.thread_for_writing(site, new.uri, prepared, client, hint=new.title or "")
         # Facts only: the pipeline's first checks judge the address, the size and the parent.
         author = " ".join((new.author or "").split())
         email, email_problem = _read_email(new.email)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -28,20 +29,29 @@ def get_thread(site: Site, uri: str) -> Thread:
     return thread
 
 
-def ensure_thread(site: Site, uri: str, title: str) -> Thread:
-    """The thread at `uri`, created now (safely under concurrency) if it is new."""
+def ensure_thread(site: Site, uri: str, title: str = "", *, source: str = "import",
+                  **facts: Any) -> Thread:
+    """The thread at `uri`, created now (safely under concurrency) if it is new.
+
+    `title` is publisher-known text (an import, the site's page, the publisher's API), kept
+    with its `source`; a reader's title is never passed here (see services/articles/).
+    `facts` are further columns for a new row (title_hint, facts_checked_at, facts_status).
+    """
+    title = " ".join(title.split())[:500]
     thread = find_thread(site, uri)
     if thread is None:
         insert_ignoring_conflicts(
             Thread,
-            {"site_id": site.id, "uri": uri, "title": title.strip()[:500], "created_at": utcnow(),
-             "count": 0, "pending_count": 0, "version": 1, "closed": False},
+            {"site_id": site.id, "uri": uri, "title": title, "created_at": utcnow(),
+             "count": 0, "pending_count": 0, "version": 1, "closed": False,
+             "title_source": source if title else "", "title_hint": "", **facts},
             ["site_id", "uri"],
         )
         thread = find_thread(site, uri)
         assert thread is not None
-    elif title.strip() and not thread.title:
-        thread.title = title.strip()[:500]
+    elif title and not thread.title:
+        thread.title = title
+        thread.title_source = source
     return thread
 
 

@@ -15,6 +15,7 @@ from comments.errors import BadFormToken, Invalid, QuotaExceeded, SharingByEmail
 from comments.models import Site
 from comments.models.types import utcnow
 from comments.services import quotas
+from comments.services.articles import facts
 from comments.services.client import Client
 from comments.services.email_address import NotAnEmailAddress, mailbox_key, normalized_email
 from comments.services.form_signs import Stamp, read_signs, spend
@@ -48,6 +49,7 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
     """Queue the article's mail to one friend; an opaque id (the same shape in every case)."""
     if not flag(current_app.config["SHARES_BY_EMAIL_ENABLED"]):
         raise SharingByEmailOff("Sending articles by email is switched off on this server.")
+    prepared = facts.prepare(request.site, request.uri)  # any page reading, before the write lock
     with write_transaction():
         site = get_site(request.site)
         if not site.settings.share_by_email:
@@ -68,7 +70,7 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
                       email_hash(mailbox_key(sender_email)) if sender_email else None,
                       email_hash(mailbox_key(recipient)))
         share, site, thread, url = shares.create_link(
-            site.key, request.uri, client, kind="email", sender_hash=sender_hash,
+            site.key, request.uri, client, kind="email", prepared=prepared, sender_hash=sender_hash,
             recipient_hash=recipient_hash)
         # Suppressed recipients get exactly the same answer and quota use: the response
         # must not tell anyone whether an address opted out.

@@ -13,19 +13,26 @@ from comments.extensions import db
 from comments.models import Share, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
+from comments.services.articles import facts
 from comments.services.client import Client
-from comments.services.discussion.threads import ensure_thread
 from comments.services.hashing import address_hash
 from comments.services.public_links import public_url
 from comments.services.sites import get_site
 
 
 def create_link(site_key: str, uri: str, client: Client, title: str = "",
-                kind: str = "link", **hashes: Any) -> tuple[Share, Site, Thread, str]:
-    """Record a share of the article at `uri` and return it with its tracked URL."""
+                kind: str = "link", prepared: facts.Prepared | None = None,
+                **hashes: Any) -> tuple[Share, Site, Thread, str]:
+    """Record a share of the article at `uri` and return it with its tracked URL.
+
+    `title` is the reader's hint (kept for a moderator on an `open` site, never mailed);
+    `prepared` is the article's page reading when the caller made it before its transaction.
+    """
+    if prepared is None:
+        prepared = facts.prepare(site_key, uri)
     with write_transaction() as session:
         site = get_site(site_key)
-        thread = ensure_thread(site, uri, title)
+        thread = facts.thread_for_writing(site, uri, prepared, client, hint=title)
         share = Share(site_id=site.id, thread_id=thread.id, kind=kind, clicks=0,
                       ip_hash=address_hash(client.address), created_at=utcnow(), **hashes)
         session.add(share)

@@ -1,0 +1,1 @@
+"""Articles: the publisher's API for naming articles and confirming titles."""
