@@ -104,11 +104,17 @@ class NoPublicUrl(Unavailable):
     """No configured public URL (COMMENTS_PUBLIC_URL): no link can leave, so no mail goes out."""
 
     code, message = "mail_unavailable", "This install sends no mail: its public URL is not set."
+
+
 # Article facts (issue 13, finding 2): an article is the publisher's, never a reader's.
 class ArticleNotFound(NotFound):
     code, message = "unknown_article", "There is no article at this path on the site."
+
+
 class ArticleUnreachable(Unavailable):
     code, message = "article_unreachable", "The site's page for this article did not answer; retry shortly."
+
+
 class TooManyNewThreads(QuotaExceeded):
     code, message = "too_many_threads", "Too many new articles from your network today; try again tomorrow."
 
