@@ -84,6 +84,7 @@
       frame.src = origin + "/embed/thread?" + params + hash;
       frame.title = NAMES[lang.slice(0, 2).toLowerCase()] || NAMES.en;
       frame.setAttribute("scrolling", "no");
+      frame.setAttribute("allow", "clipboard-write"); // "Copy link" inside the frame
       frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
       var place = function () {
         target.appendChild(frame);
