@@ -54,6 +54,8 @@
     if (data.type === "height" && data.height > 0) {
       f.frame.style.height = Math.min(Math.ceil(data.height), 200000) + "px";
     } else if (data.type === "ready") {
+      f.ready = 1;
+      if (f.hint) { f.hint.parentNode.removeChild(f.hint); f.hint = null; f.frame.style.display = "block"; }
       var style = w.getComputedStyle(f.target);
       var vars = {};
       THEME.forEach(function (name) {
@@ -87,8 +89,10 @@
       frame.setAttribute("allow", "clipboard-write"); // "Copy link" inside the frame
       frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
       var place = function () {
+        var f = { frame: frame, origin: origin, site: site, uri: uri, target: target, lang: lang };
+        frame.addEventListener("load", function () { w.setTimeout(function () { refused(f); }, 1500); });
         target.appendChild(frame);
-        frames.push({ frame: frame, origin: origin, site: site, uri: uri, target: target });
+        frames.push(f);
       };
       // The thread loads only when it is about to scroll into view (or at once for a permalink).
       if (hash || !w.IntersectionObserver) { place(); } else {
@@ -99,6 +103,30 @@
       }
     }
     counts(origin, site);
+  }
+
+  /* A frame that loaded but never said "ready": the comments host refused to be framed here
+     (CSP frame-ancestors: this page's origin is not one the site allows). Instead of the
+     browser's broken-frame icon, a short hint on the page, and the fix in the console. */
+  var REFUSED = { en: "The comments cannot be shown on this page.",
+    de: "Die Kommentare können auf dieser Seite nicht angezeigt werden.",
+    fr: "Les commentaires ne peuvent pas être affichés sur cette page.",
+    es: "Los comentarios no se pueden mostrar en esta página.",
+    ko: "이 페이지에서는 댓글을 표시할 수 없습니다.",
+    ja: "このページではコメントを表示できません。" };
+  function refused(f) {
+    if (f.ready || f.hint) { return; }
+    var hint = f.hint = d.createElement("p");
+    hint.className = "comments-hint";
+    hint.setAttribute("role", "status");
+    hint.style.cssText = "margin:1em 0;padding:.75em 1em;border:1px dashed currentColor;border-radius:6px";
+    hint.textContent = REFUSED[f.lang.slice(0, 2).toLowerCase()] || REFUSED.en;
+    f.frame.style.display = "none";
+    f.target.appendChild(hint);
+    if (w.console && console.warn) {
+      console.warn("Comments: " + w.location.origin + " may not show the thread of site \"" + f.site + "\". " +
+        "If this page is yours, allow its origin: comments sites update " + f.site + " --add-origin " + w.location.origin);
+    }
   }
 
   if (!w.__commentsListening) {
