@@ -62,12 +62,34 @@
         var value = style.getPropertyValue("--comments-" + name).trim();
         if (value) { vars["--comments-" + name] = value; }
       });
-      f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars }, f.origin);
+      f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars, page: pageBackground(f.target) }, f.origin);
     } else if (data.type === "count" && typeof data.count === "number") {
       shown(f.origin, f.site, f.uri, data.count);
     } else if (data.type === "scroll" && data.top >= 0) {
       w.scrollTo({ top: f.frame.getBoundingClientRect().top + w.pageYOffset + data.top, behavior: "smooth" });
     }
+  }
+
+  /* Theme "auto" follows the page the thread sits on, not the reader's system: the first opaque
+     background from the container up decides light or dark; a page without one is the
+     browser's canvas, dark only where the page asks for a dark colour scheme. */
+  function pageBackground(target) {
+    for (var node = target; node && node.nodeType === 1; node = node.parentElement) {
+      var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(w.getComputedStyle(node).backgroundColor);
+      if (m && (m[4] === undefined || parseFloat(m[4]) >= 0.5)) { return [+m[1], +m[2], +m[3]]; }
+    }
+    return null;
+  }
+  function theme(asked, target) {
+    if (asked !== "auto") { return asked; }
+    var rgb = pageBackground(target);
+    if (!rgb) {
+      var scheme = w.getComputedStyle(d.documentElement).colorScheme || "";
+      var dark = /dark/.test(scheme) && (!/light/.test(scheme) || (w.matchMedia && w.matchMedia("(prefers-color-scheme: dark)").matches));
+      return dark ? "dark" : "light";
+    }
+    var lum = rgb.map(function (c) { c /= 255; return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+    return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] < 0.18 ? "dark" : "light";
   }
 
   function embed(script) {
@@ -80,7 +102,7 @@
       var lang = data.lang || (navigator.languages && navigator.languages[0]) || navigator.language || "";
       var uri = data.uri || w.location.pathname;
       var params = new URLSearchParams({ site: site, uri: uri, title: data.title || d.title, lang: lang,
-        theme: data.theme || "auto", origin: w.location.origin });
+        theme: theme(data.theme || "auto", target), origin: w.location.origin });
       var frame = d.createElement("iframe");
       var hash = /^#comment-\d+$/.test(w.location.hash) ? w.location.hash : "";
       frame.src = origin + "/embed/thread?" + params + hash;

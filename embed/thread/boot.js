@@ -30,7 +30,12 @@ window.addEventListener("message", (event) => {
   if (!config.origin || event.origin !== config.origin || event.source !== window.parent) { return; }
   const data = event.data || {};
   if (data.comments !== 1) { return; }
-  if (data.type === "theme") { applyTheme(data.vars); }
+  if (data.type === "theme") {
+    const ground = Array.isArray(data.page) && data.page.length === 3 && data.page.every((v) => typeof v === "number") ? data.page : null;
+    pageGround = ground ? ground.concat(1) : null;
+    applyTheme(data.vars);
+    fitAccent();
+  }
   if (data.type === "show" && /^\d+$/.test(String(data.id))) { highlight(data.id); }
 });
 
@@ -81,6 +86,11 @@ pressStoredVotes();
 
 if (window.ResizeObserver) {
   new ResizeObserver(() => { tell({ type: "height", height: Math.ceil(document.body.getBoundingClientRect().height) }); }).observe(document.body);
+}
+fitAccent();
+if (window.matchMedia) {
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  if (scheme.addEventListener) { scheme.addEventListener("change", fitAccent); }
 }
 tell({ type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
