@@ -63,6 +63,10 @@
         if (value) { vars["--comments-" + name] = value; }
       });
       f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars, page: pageBackground(f.target) }, f.origin);
+      if (Array.isArray(data.keys)) { handState(f, data.keys); }
+    } else if (data.type === "store" && STATE_KEY.test(data.key) && typeof data.value === "string" &&
+               data.value.length <= 100000) {
+      try { w.localStorage.setItem("comments:" + f.origin + ":" + data.key, data.value); } catch (e) { /* denied or full */ }
     } else if (data.type === "count" && typeof data.count === "number") {
       shown(f.origin, f.site, f.uri, data.count);
     } else if (data.type === "scroll" && data.top >= 0) {
@@ -125,6 +129,22 @@
       }
     }
     counts(origin, site);
+  }
+
+  /* A reader's state for a cross-site frame the browser denies its own storage: kept here, in the
+     publisher page's first-party storage, under the comments host's origin; only the keys the
+     thread uses, handed back only to a frame of that origin. */
+  var STATE_KEY = /^comments\.(reader|(mine|votes)\.[A-Za-z0-9_.-]{1,64})$/;
+  function handState(f, keys) {
+    var values = {};
+    keys.forEach(function (key) {
+      if (typeof key !== "string" || !STATE_KEY.test(key)) { return; }
+      try {
+        var value = w.localStorage.getItem("comments:" + f.origin + ":" + key);
+        if (value !== null) { values[key] = value; }
+      } catch (e) { /* denied: nothing to hand back */ }
+    });
+    f.frame.contentWindow.postMessage({ comments: 1, type: "state", values: values }, f.origin);
   }
 
   /* A frame that loaded but never said "ready": the comments host refused to be framed here

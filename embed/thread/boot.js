@@ -37,6 +37,13 @@ window.addEventListener("message", (event) => {
     fitAccent();
   }
   if (data.type === "show" && /^\d+$/.test(String(data.id))) { highlight(data.id); }
+  if (data.type === "state" && keptByLoader) {
+    restore(data.values);
+    if (form) { fillReader(); }
+    showPending();
+    markMine();
+    pressStoredVotes();
+  }
 });
 
 /* ---- listeners ---- */
@@ -51,9 +58,17 @@ list.addEventListener("click", (event) => {
   else if (target.classList.contains("c-delete")) { remove(item, target); }
 });
 
-if (form) {
+// The reader's name and addresses from last time, in fields they have not typed in yet.
+function fillReader() {
   const reader = load(READER);
-  ["author", "email", "website"].forEach((name) => { if (reader[name]) { form.querySelector(`[name=${name}]`).value = reader[name]; } });
+  ["author", "email", "website"].forEach((name) => {
+    const field = form.querySelector(`[name=${name}]`);
+    if (reader[name] && !field.value) { field.value = reader[name]; }
+  });
+}
+
+if (form) {
+  fillReader();
   form.addEventListener("submit", submitComment);
   form.querySelector(".c-preview-toggle").addEventListener("click", togglePreview);
   form.querySelector(".c-cancel-reply").addEventListener("click", () => {
@@ -92,7 +107,7 @@ if (window.matchMedia) {
   const scheme = window.matchMedia("(prefers-color-scheme: dark)");
   if (scheme.addEventListener) { scheme.addEventListener("change", fitAccent); }
 }
-tell({ type: "ready", uri: config.uri, count });
+tell(keptByLoader ? { type: "ready", uri: config.uri, count, keys: LOADER_KEYS } : { type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }
 if (window.performance && performance.mark) { performance.mark("comments-ready"); }
