@@ -22,7 +22,7 @@ def config(config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def comments_host(app, live_server):
-    """The same app on a second loopback port, the comments host the article loads, as `comments demo` does."""
+    """The same app on a second loopback port: the comments host the article loads, as in the demo."""
     server = LiveServer(app).start()
     app.config["DEMO_EMBED_ORIGIN"] = server.url
     try:
