@@ -115,6 +115,9 @@
       frame.setAttribute("allow", "clipboard-write"); // "Copy link" inside the frame
       frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
       var place = function () {
+        // "auto" is decided as the frame goes in: by then the page has its final background.
+        params.set("theme", theme(data.theme || "auto", target));
+        frame.src = origin + "/embed/thread?" + params + hash;
         var f = { frame: frame, origin: origin, site: site, uri: uri, target: target, lang: lang };
         frame.addEventListener("load", function () { w.setTimeout(function () { refused(f); }, 1500); });
         target.appendChild(frame);

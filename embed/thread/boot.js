@@ -82,7 +82,7 @@ $("#c-sort").addEventListener("change", (event) => {
   sort = event.target.value;
   getPage(null).then((answer) => { showPage(answer, true); });
 });
-$(".c-sort").hidden = !list.querySelector(".c-item"); // nothing to sort on an empty thread
+$(".c-sort").hidden = !count; // nothing to sort on an empty thread
 $("#c-more").addEventListener("click", loadMore);
 $("#c-share-toggle").addEventListener("click", (event) => {
   openShare(event.currentTarget.getAttribute("aria-expanded") !== "true");

@@ -126,7 +126,7 @@ function insertReply(parent, c) {
 function showCount() {
   $("#c-count").textContent = t("count", { n: count });
   $("#c-empty").hidden = !!list.querySelector(".c-item");
-  $(".c-sort").hidden = !list.querySelector(".c-item");
+  $(".c-sort").hidden = !count; // nothing to sort before a comment is public
   tell({ type: "count", uri: config.uri, count });
 }
 

@@ -72,9 +72,18 @@ def test_the_preview_styles_quotes_as_the_posted_comment(app, live_server, page,
 
 
 def test_sort_by_shows_only_when_there_is_something_to_sort(app, live_server, page, publisher):
-    allow_host(app, publisher.url)
-    frame = open_article(page, live_server, publisher)
+    allow_host(app, publisher.url, moderation="hold_all")
+    frame = open_article(page, live_server, publisher, body=_same_site_body(live_server))
     assert frame.is_hidden(".c-sort")
+    frame.fill("#c-text", "Held: only its author sees it, the thread is still empty")
+    frame.click(".c-submit")
+    frame.wait_for_selector(".c-item.c-mine[data-pending]")
+    assert frame.is_hidden(".c-sort")
+    frame = open_article(page, live_server, publisher, body=_same_site_body(live_server))
+    frame.wait_for_selector(".c-item.c-mine[data-pending]")
+    assert frame.is_hidden(".c-sort")
+
+    allow_host(app, publisher.url, moderation="publish")
     frame.fill("#c-text", "The first comment")
     frame.click(".c-submit")
     frame.wait_for_selector(".c-item.c-mine")
