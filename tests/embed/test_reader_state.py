@@ -11,41 +11,40 @@ from typing import Any
 
 import pytest
 
-from tests.support.embed_host import allow_host, open_article
+from tests.support.embed_host import allow_host, open_article, ready_frame
 from tests.support.live import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def strict_profile(tmp_path: Path) -> Iterator[Any]:
+def strict_profile(chromium: Any, tmp_path: Path) -> Iterator[Any]:
     """`launch()` opens a Chromium profile that blocks third-party cookies; call it per visit."""
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path / "profile"
     (profile / "Default").mkdir(parents=True)
     (profile / "Default" / "Preferences").write_text(json.dumps(
         {"profile": {"cookie_controls_mode": 1, "block_third_party_cookies": True}}))
     contexts: list[Any] = []
-    with sync_playwright() as playwright:
-        def launch() -> Any:
-            if contexts:
-                contexts.pop().close()
-            context = playwright.chromium.launch_persistent_context(
-                str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1024, "height": 900}, timeout=30_000)
-            context.set_default_timeout(10_000)
-            contexts.append(context)
-            page = context.pages[0] if context.pages else context.new_page()
-            page.problems = []
-            page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
-            page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
-            return page
-        try:
-            yield launch
-        finally:
-            while contexts:
-                contexts.pop().close()
+    browser_type = chromium.browser_type  # the session's Playwright, a profile of its own
+
+    def launch() -> Any:
+        if contexts:
+            contexts.pop().close()
+        context = browser_type.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1024, "height": 900}, timeout=30_000)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
+        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+        return page
+    try:
+        yield launch
+    finally:
+        while contexts:
+            contexts.pop().close()
 
 
 def _check_state(frame: Any, published: str, held: str) -> None:
@@ -77,7 +76,6 @@ def test_a_readers_state_survives_reloads_in_a_cross_site_embed(app, live_server
     held = frame.wait_for_selector(".c-item.c-mine[data-pending]").get_attribute("data-id")
 
     page.reload()  # the same tab again
-    from tests.support.embed_host import ready_frame
     _check_state(ready_frame(page), published, held)
     page = strict_profile()  # the browser closed and opened again on the same profile
     frame = open_article(page, live_server, publisher)
