@@ -69,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_ALLOW": "127.0.0.0/8,::1/128",
     "METRICS_TOKEN": None,
     "DEMO": False,  # serve the made-up article of `comments demo` at /
+    "DEMO_EMBED_ORIGIN": None,  # where the demo article loads the thread from (default: its own origin)
     # flask-smorest / OpenAPI
     "API_TITLE": "Comments",
     "API_VERSION": "v1",

@@ -54,18 +54,46 @@
     if (data.type === "height" && data.height > 0) {
       f.frame.style.height = Math.min(Math.ceil(data.height), 200000) + "px";
     } else if (data.type === "ready") {
+      f.ready = 1;
+      if (f.hint) { f.hint.parentNode.removeChild(f.hint); f.hint = null; f.frame.style.display = "block"; }
       var style = w.getComputedStyle(f.target);
       var vars = {};
       THEME.forEach(function (name) {
         var value = style.getPropertyValue("--comments-" + name).trim();
         if (value) { vars["--comments-" + name] = value; }
       });
-      f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars }, f.origin);
+      f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars, page: pageBackground(f.target) }, f.origin);
+      if (Array.isArray(data.keys)) { handState(f, data.keys); }
+    } else if (data.type === "store" && STATE_KEY.test(data.key) && typeof data.value === "string" &&
+               data.value.length <= 100000) {
+      try { w.localStorage.setItem("comments:" + f.origin + ":" + data.key, data.value); } catch (e) { /* denied or full */ }
     } else if (data.type === "count" && typeof data.count === "number") {
       shown(f.origin, f.site, f.uri, data.count);
     } else if (data.type === "scroll" && data.top >= 0) {
       w.scrollTo({ top: f.frame.getBoundingClientRect().top + w.pageYOffset + data.top, behavior: "smooth" });
     }
+  }
+
+  /* Theme "auto" follows the page the thread sits on, not the reader's system: the first opaque
+     background from the container up decides light or dark; a page without one is the
+     browser's canvas, dark only where the page asks for a dark colour scheme. */
+  function pageBackground(target) {
+    for (var node = target; node && node.nodeType === 1; node = node.parentElement) {
+      var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(w.getComputedStyle(node).backgroundColor);
+      if (m && (m[4] === undefined || parseFloat(m[4]) >= 0.5)) { return [+m[1], +m[2], +m[3]]; }
+    }
+    return null;
+  }
+  function theme(asked, target) {
+    if (asked !== "auto") { return asked; }
+    var rgb = pageBackground(target);
+    if (!rgb) {
+      var scheme = w.getComputedStyle(d.documentElement).colorScheme || "";
+      var dark = /dark/.test(scheme) && (!/light/.test(scheme) || (w.matchMedia && w.matchMedia("(prefers-color-scheme: dark)").matches));
+      return dark ? "dark" : "light";
+    }
+    var lum = rgb.map(function (c) { c /= 255; return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+    return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] < 0.18 ? "dark" : "light";
   }
 
   function embed(script) {
@@ -78,16 +106,22 @@
       var lang = data.lang || (navigator.languages && navigator.languages[0]) || navigator.language || "";
       var uri = data.uri || w.location.pathname;
       var params = new URLSearchParams({ site: site, uri: uri, title: data.title || d.title, lang: lang,
-        theme: data.theme || "auto", origin: w.location.origin });
+        theme: theme(data.theme || "auto", target), origin: w.location.origin });
       var frame = d.createElement("iframe");
       var hash = /^#comment-\d+$/.test(w.location.hash) ? w.location.hash : "";
       frame.src = origin + "/embed/thread?" + params + hash;
       frame.title = NAMES[lang.slice(0, 2).toLowerCase()] || NAMES.en;
       frame.setAttribute("scrolling", "no");
+      frame.setAttribute("allow", "clipboard-write"); // "Copy link" inside the frame
       frame.style.cssText = "width:100%;min-width:280px;height:480px;border:0;display:block;overflow:hidden;color-scheme:normal";
       var place = function () {
+        // "auto" is decided as the frame goes in: by then the page has its final background.
+        params.set("theme", theme(data.theme || "auto", target));
+        frame.src = origin + "/embed/thread?" + params + hash;
+        var f = { frame: frame, origin: origin, site: site, uri: uri, target: target, lang: lang };
+        frame.addEventListener("load", function () { w.setTimeout(function () { refused(f); }, 1500); });
         target.appendChild(frame);
-        frames.push({ frame: frame, origin: origin, site: site, uri: uri, target: target });
+        frames.push(f);
       };
       // The thread loads only when it is about to scroll into view (or at once for a permalink).
       if (hash || !w.IntersectionObserver) { place(); } else {
@@ -98,6 +132,46 @@
       }
     }
     counts(origin, site);
+  }
+
+  /* A reader's state for a cross-site frame the browser denies its own storage: kept here, in the
+     publisher page's first-party storage, under the comments host's origin; only the keys the
+     thread uses, handed back only to a frame of that origin. */
+  var STATE_KEY = /^comments\.(reader|(mine|votes)\.[A-Za-z0-9_.-]{1,64})$/;
+  function handState(f, keys) {
+    var values = {};
+    keys.forEach(function (key) {
+      if (typeof key !== "string" || !STATE_KEY.test(key)) { return; }
+      try {
+        var value = w.localStorage.getItem("comments:" + f.origin + ":" + key);
+        if (value !== null) { values[key] = value; }
+      } catch (e) { /* denied: nothing to hand back */ }
+    });
+    f.frame.contentWindow.postMessage({ comments: 1, type: "state", values: values }, f.origin);
+  }
+
+  /* A frame that loaded but never said "ready": the comments host refused to be framed here
+     (CSP frame-ancestors: this page's origin is not one the site allows). Instead of the
+     browser's broken-frame icon, a short hint on the page, and the fix in the console. */
+  var REFUSED = { en: "The comments cannot be shown on this page.",
+    de: "Die Kommentare können auf dieser Seite nicht angezeigt werden.",
+    fr: "Les commentaires ne peuvent pas être affichés sur cette page.",
+    es: "Los comentarios no se pueden mostrar en esta página.",
+    ko: "이 페이지에서는 댓글을 표시할 수 없습니다.",
+    ja: "このページではコメントを表示できません。" };
+  function refused(f) {
+    if (f.ready || f.hint) { return; }
+    var hint = f.hint = d.createElement("p");
+    hint.className = "comments-hint";
+    hint.setAttribute("role", "status");
+    hint.style.cssText = "margin:1em 0;padding:.75em 1em;border:1px dashed currentColor;border-radius:6px";
+    hint.textContent = REFUSED[f.lang.slice(0, 2).toLowerCase()] || REFUSED.en;
+    f.frame.style.display = "none";
+    f.target.appendChild(hint);
+    if (w.console && console.warn) {
+      console.warn("Comments: " + w.location.origin + " may not show the thread of site \"" + f.site + "\". " +
+        "If this page is yours, allow its origin: comments sites update " + f.site + " --add-origin " + w.location.origin);
+    }
   }
 
   if (!w.__commentsListening) {

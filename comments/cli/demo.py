@@ -1,4 +1,5 @@
-"""`comments demo`: migrate the local database, make the default site and serve on :5000."""
+"""`comments demo`: migrate the local database, make the default site and serve on :5000 (the
+article) and :5001 (the same server as the comments host the article embeds)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def demo(port: int, workers: int) -> None:
     # to show the article and that every link in mail starts from the address served here.
     os.environ["COMMENTS_DEMO"] = "true"
     os.environ["COMMENTS_PUBLIC_URL"] = base
+    # The thread comes from the next port: another origin on the same site, as a real
+    # deployment's comments.example.com under www.example.com, so the reader's state is kept.
+    os.environ["COMMENTS_DEMO_EMBED_ORIGIN"] = f"http://127.0.0.1:{port + 1}"
     click.echo(f"Open {base}/ for the demo article; the API is under {base}/api/v1/")
     # A mail worker beside the server, so what the demo would mail lands in instance/mail/.
     mailer = subprocess.Popen(  # noqa: S603 - our own command, no shell
@@ -42,7 +46,7 @@ def demo(port: int, workers: int) -> None:
     )
     ctx = click.get_current_context()
     try:
-        ctx.invoke(serve, bind=(f"127.0.0.1:{port}",), workers=workers, threads=None,
+        ctx.invoke(serve, bind=(f"127.0.0.1:{port}", f"127.0.0.1:{port + 1}"), workers=workers, threads=None,
                    timeout=30, access_log=True)
     finally:
         mailer.terminate()

@@ -30,8 +30,20 @@ window.addEventListener("message", (event) => {
   if (!config.origin || event.origin !== config.origin || event.source !== window.parent) { return; }
   const data = event.data || {};
   if (data.comments !== 1) { return; }
-  if (data.type === "theme") { applyTheme(data.vars); }
+  if (data.type === "theme") {
+    const ground = Array.isArray(data.page) && data.page.length === 3 && data.page.every((v) => typeof v === "number") ? data.page : null;
+    pageGround = ground ? ground.concat(1) : null;
+    applyTheme(data.vars);
+    fitAccent();
+  }
   if (data.type === "show" && /^\d+$/.test(String(data.id))) { highlight(data.id); }
+  if (data.type === "state" && keptByLoader) {
+    restore(data.values);
+    if (form) { fillReader(); }
+    showPending();
+    markMine();
+    pressStoredVotes();
+  }
 });
 
 /* ---- listeners ---- */
@@ -46,9 +58,17 @@ list.addEventListener("click", (event) => {
   else if (target.classList.contains("c-delete")) { remove(item, target); }
 });
 
-if (form) {
+// The reader's name and addresses from last time, in fields they have not typed in yet.
+function fillReader() {
   const reader = load(READER);
-  ["author", "email", "website"].forEach((name) => { if (reader[name]) { form.querySelector(`[name=${name}]`).value = reader[name]; } });
+  ["author", "email", "website"].forEach((name) => {
+    const field = form.querySelector(`[name=${name}]`);
+    if (reader[name] && !field.value) { field.value = reader[name]; }
+  });
+}
+
+if (form) {
+  fillReader();
   form.addEventListener("submit", submitComment);
   form.querySelector(".c-preview-toggle").addEventListener("click", togglePreview);
   form.querySelector(".c-cancel-reply").addEventListener("click", () => {
@@ -62,7 +82,7 @@ $("#c-sort").addEventListener("change", (event) => {
   sort = event.target.value;
   getPage(null).then((answer) => { showPage(answer, true); });
 });
-$(".c-sort").hidden = false;
+$(".c-sort").hidden = !count; // nothing to sort on an empty thread
 $("#c-more").addEventListener("click", loadMore);
 $("#c-share-toggle").addEventListener("click", (event) => {
   openShare(event.currentTarget.getAttribute("aria-expanded") !== "true");
@@ -82,7 +102,12 @@ pressStoredVotes();
 if (window.ResizeObserver) {
   new ResizeObserver(() => { tell({ type: "height", height: Math.ceil(document.body.getBoundingClientRect().height) }); }).observe(document.body);
 }
-tell({ type: "ready", uri: config.uri, count });
+fitAccent();
+if (window.matchMedia) {
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  if (scheme.addEventListener) { scheme.addEventListener("change", fitAccent); }
+}
+tell(keptByLoader ? { type: "ready", uri: config.uri, count, keys: LOADER_KEYS } : { type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }
 if (window.performance && performance.mark) { performance.mark("comments-ready"); }

@@ -81,7 +81,11 @@ function build(c, level, replyTo) {
     body.innerHTML = c.html; // sanitized once by the server when written
     setVotes(item, c.likes, c.dislikes);
   }
-  if (c.status === "pending") { item.querySelector(".c-notice").hidden = false; }
+  if (c.status === "pending") {
+    item.querySelector(".c-notice").hidden = false;
+    // Held: nobody else sees it yet, so there is nothing to vote on, answer or report.
+    $$(".c-vote, .c-reply, .c-flag", item.querySelector(".c-actions")).forEach((node) => { node.hidden = true; });
+  }
   refreshTimes(item);
   return item;
 }
@@ -124,6 +128,7 @@ function insertReply(parent, c) {
 function showCount() {
   $("#c-count").textContent = t("count", { n: count });
   $("#c-empty").hidden = !!list.querySelector(".c-item");
+  $(".c-sort").hidden = !count; // nothing to sort before a comment is public
   tell({ type: "count", uri: config.uri, count });
 }
 

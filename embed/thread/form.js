@@ -247,7 +247,7 @@ function remove(item, opener) {
   const box = open(item, "confirm", opener);
   if (!box) { return; }
   const yes = box.querySelector(".c-yes");
-  yes.focus();
+  box.querySelector(".c-cancel").focus(); // the safe choice is the one Enter takes
   yes.addEventListener("click", () => {
     deleteComment(id, mine()[id].token).then((answer) => {
       if (answer.status !== 204) { box.close(); inline(item, problem(answer)); return; }

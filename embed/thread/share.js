@@ -25,14 +25,26 @@ function openShare(show) {
   });
 }
 
+// The Clipboard API where the frame may use it; else the link selected and copied the old way;
+// else selected, with a word on how to copy it. The visible status says which.
 function copyLink() {
   const input = $("#c-share-url");
-  const done = () => { announce(t("share_copied")); };
-  if (navigator.clipboard && navigator.clipboard.writeText) {
-    navigator.clipboard.writeText(input.value).then(done, () => { input.select(); });
-  } else {
+  const status = $("#c-share-copied");
+  const say = (key) => { status.textContent = ""; window.setTimeout(() => { status.textContent = t(key); }, 30); };
+  const fallback = () => {
+    input.focus();
     input.select();
-    done();
+    let copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    say(copied ? "share_copied" : "share_copy_manual");
+  };
+  // A frame without allow="clipboard-write" would only be refused (and Chromium logs an error).
+  const policy = document.permissionsPolicy || document.featurePolicy;
+  const allowed = !policy || !policy.allowsFeature || policy.allowsFeature("clipboard-write");
+  if (allowed && navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(input.value).then(() => { say("share_copied"); }, fallback);
+  } else {
+    fallback();
   }
 }
 

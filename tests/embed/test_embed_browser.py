@@ -250,8 +250,8 @@ def test_languages_plurals_and_themes(app, live_server, page, chromium, publishe
         assert frame.inner_text("#c-respond-title") == "コメントを書く"
         assert frame.inner_text("#c-count") == "コメント1件"
         assert frame.get_attribute("html", "lang") == "ja"
-        # theme "auto" follows the reader's dark preference
-        assert frame.eval_on_selector("body", "b => getComputedStyle(b).color") == "rgb(232, 234, 237)"
+        # theme "auto" follows the host page (light here), not the reader's dark preference
+        assert frame.eval_on_selector("body", "b => getComputedStyle(b).color") == "rgb(29, 31, 35)"
     finally:
         context.close()
     assert page.problems == []

@@ -1,4 +1,5 @@
-"""The demo article of `comments demo`: a newspaper page on 127.0.0.1 with the thread from localhost."""
+"""The demo article of `comments demo`: a newspaper page on 127.0.0.1 with the thread from the next
+port, another origin of the same site."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from comments.services.sites import update_site
 from tests.support.app import sql
 from tests.support.embed_host import allow_host
-from tests.support.live import ARTIFACTS
+from tests.support.live import ARTIFACTS, LiveServer
 
 ARTICLE = "/2026/11/28/night-ferry-returns/"
 
@@ -19,6 +20,17 @@ ARTICLE = "/2026/11/28/night-ferry-returns/"
 def config(config: dict[str, Any]) -> dict[str, Any]:
     """An install started by `comments demo`."""
     return {**config, "DEMO": True}
+
+
+@pytest.fixture
+def comments_host(app, live_server):
+    """The same app on a second loopback port: the comments host the article loads, as in the demo."""
+    server = LiveServer(app).start()
+    app.config["DEMO_EMBED_ORIGIN"] = server.url
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _open(page, live_server) -> Any:
@@ -31,14 +43,14 @@ def _open(page, live_server) -> Any:
 
 
 @pytest.mark.browser
-def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_server, page):
+def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_server, comments_host, page):
     # As `comments demo` makes it: a site created today, reading its articles' titles from the
     # pages the demo serves (article_facts "fetch", the default), on the address it serves.
     allow_host(app, live_server.url, article_facts="fetch")
     with app.app_context():
         update_site("default", base_url=live_server.url)
     handle, frame = _open(page, live_server)
-    assert handle.get_attribute("src").startswith(live_server.other_origin + "/embed/thread?")
+    assert handle.get_attribute("src").startswith(comments_host.url + "/embed/thread?")
     assert page.title().startswith("Night ferry returns")
 
     frame.fill("#c-text", "I would take the 23:40 every Friday. **Finally.**")
@@ -62,11 +74,16 @@ def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_ser
     violations = [v["id"] for v in Axe().run(page).response["violations"]
                   if v["impact"] in ("serious", "critical")]
     assert violations == []
+    # Same site: the frame keeps the reader's state in its own storage, across a reload.
+    handle, frame = _open(page, live_server)
+    assert frame.query_selector(".c-item.c-mine .c-edit:visible") is not None
+    assert frame.input_value("#c-author") == "Jonas"
+    assert page.evaluate("Object.keys(localStorage)") == []
     assert page.problems == []
 
 
 @pytest.mark.browser
-def test_the_thread_fits_a_320_pixel_phone(app, live_server, page, post):
+def test_the_thread_fits_a_320_pixel_phone(app, live_server, comments_host, page, post):
     allow_host(app, live_server.url)
     parent = post(uri=ARTICLE, text="A long first comment " * 12, author="Ann",
                   environ={"REMOTE_ADDR": "10.3.0.1"}).json["id"]

@@ -1,8 +1,8 @@
-"""The demo: a made-up news article that embeds the thread from the other loopback origin."""
+"""The demo: a made-up news article that embeds the thread from another origin of the same site."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from comments.web.embed.assets import asset_version
 
@@ -37,13 +37,10 @@ def init_app(app: Flask) -> None:
 
 
 def embed_origin() -> str:
-    """The comments host as the demo page loads it: the other loopback name, so it is cross-origin."""
-    host = request.host
-    name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
-    swapped = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(name)
-    if swapped is None:
-        return request.host_url.rstrip("/")
-    return f"{request.scheme}://{swapped}{':' + port if port else ''}"
+    """The comments host as the demo page loads it: `comments demo` serves it on the next port
+    (another origin, the same site, as a real deployment); otherwise the page's own origin."""
+    configured = current_app.config.get("DEMO_EMBED_ORIGIN")
+    return str(configured).rstrip("/") if configured else request.host_url.rstrip("/")
 
 
 @bp.get("/")
