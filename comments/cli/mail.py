@@ -19,6 +19,7 @@ def worker(once: bool) -> None:
     from comments.services.mail.digests import send_due_digests
     from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
+    from comments.services.moderation.held_digest import send_held_digests
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -31,7 +32,7 @@ def worker(once: bool) -> None:
     signal.signal(signal.SIGINT, request_stop)
     def periodic() -> int:
         prune_finished_mail()
-        return send_due_digests()
+        return send_due_digests() + send_held_digests()
 
     tally = run_worker(stop, once=once, digests=periodic)
     click.echo(f"worker stopped: {tally.sent} sent, {tally.retried} to retry, "
@@ -41,10 +42,12 @@ def worker(once: bool) -> None:
 @click.command()
 @with_appcontext
 def digest() -> None:
-    """Queue the daily reply digests that are due (a worker then sends them)."""
+    """Queue the reply digests and moderators' held-comment digests that are due."""
     from comments.services.mail.digests import send_due_digests
+    from comments.services.moderation.held_digest import send_held_digests
 
     click.echo(f"{send_due_digests()} digests queued")
+    click.echo(f"{send_held_digests()} moderator digests queued")
 
 
 @click.group()

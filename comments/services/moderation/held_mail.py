@@ -54,8 +54,10 @@ def link_token(comment: Comment, moderator: Moderator, action: str) -> str:
 
 
 def queue_held_mail(comment: Comment, thread: Thread, site: Site) -> int:
-    """Queue one mail per moderator of the site in the current transaction; returns how many."""
-    recipients = site_moderators(site)
+    """Queue one mail per moderator of the site who wants each one, in the current
+    transaction; returns how many (digests are `held_digest`'s)."""
+    recipients = [moderator for moderator in site_moderators(site)
+                  if moderator.held_mail == "each"]
     for moderator in recipients:
         links = {action: public_url(f"/moderate/mail/{link_token(comment, moderator, action)}")
                  for action in LINK_ACTIONS}
