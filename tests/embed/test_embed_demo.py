@@ -44,7 +44,7 @@ def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_ser
     sidebar = page.eval_on_selector_all(".more [data-comments-count]", "els => els.map(e => e.textContent)")
     assert sidebar == ["0 comments"] * 3
     frame.click("#c-share-toggle")
-    frame.wait_for_selector("#c-share-mail[href*='/s/']")
+    frame.wait_for_selector("#c-share:not([hidden])")
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 2600})

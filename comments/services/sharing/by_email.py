@@ -42,6 +42,7 @@ class ShareRequest:
     form_token: str
     hp: str
     language: str = ""
+    title: str = ""  # fills an article that has no stored title yet, as a link request does
 
 
 def share_by_email(request: ShareRequest, client: Client) -> str:
@@ -65,7 +66,8 @@ def share_by_email(request: ShareRequest, client: Client) -> str:
         sender_hash = email_hash(sender_email) if sender_email else None
         _claim_quotas(site, client, sender_hash, recipient_hash)
         share, site, thread, url = shares.create_link(
-            site.key, request.uri, client, kind="email", sender_hash=sender_hash,
+            site.key, request.uri, client, title=request.title, kind="email",
+            sender_hash=sender_hash,
             recipient_hash=recipient_hash)
         # Suppressed recipients get exactly the same answer and quota use: the response
         # must not tell anyone whether an address opted out.
