@@ -116,9 +116,8 @@ def test_every_template_arrives_readable_as_text_and_as_html(app, client, post, 
     from comments.models.types import utcnow
     from comments.services import tokens
     from comments.services.mail.digests import send_due_digests
-    from comments.services.sites import update_site
-
     from comments.services.moderation.held_digest import send_held_digests
+    from comments.services.sites import update_site
     from tests.moderation.test_held_mail_settings import choose
 
     make_moderator(app, "mod@example.com", role="admin", all_sites=True)
