@@ -20,6 +20,7 @@ def worker(once: bool) -> None:
     from comments.services.mail.digests import send_due_digests
     from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
+    from comments.services.moderation.held_digest import send_held_digests
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -32,7 +33,7 @@ def worker(once: bool) -> None:
     signal.signal(signal.SIGINT, request_stop)
     def periodic() -> int:
         prune_finished_mail()
-        return send_due_digests()
+        return send_due_digests() + send_held_digests()
 
     try:
         tally = run_worker(stop, once=once, digests=periodic)
@@ -45,10 +46,12 @@ def worker(once: bool) -> None:
 @click.command()
 @with_appcontext
 def digest() -> None:
-    """Queue the daily reply digests that are due (a worker then sends them)."""
+    """Queue the reply digests and moderators' held-comment digests that are due."""
     from comments.services.mail.digests import send_due_digests
+    from comments.services.moderation.held_digest import send_held_digests
 
     click.echo(f"{send_due_digests()} digests queued")
+    click.echo(f"{send_held_digests()} moderator digests queued")
 
 
 @click.group()

@@ -87,22 +87,44 @@ def add(key: str, base_url: str, name: str, origins: tuple[str, ...], mail_from:
 @click.argument("key")
 @click.option("--base-url", default=None)
 @click.option("--name", default=None)
-@click.option("--origin", "origins", multiple=True, help="Replace the allowed origins (repeatable).")
+@click.option("--origin", "origins", multiple=True,
+              help="Replace the whole list of allowed origins with these (repeatable); the "
+                   "base URL's origin always stays. To change one, use --add-origin or "
+                   "--remove-origin.")
+@click.option("--add-origin", "add_origins", multiple=True,
+              help="Allow one more origin to embed, keeping the others (repeatable).")
+@click.option("--remove-origin", "remove_origins", multiple=True,
+              help="Stop one origin from embedding, keeping the others (repeatable).")
 @click.option("--mail-from", default=None)
 @_setting_options
 @with_appcontext
 def update(key: str, base_url: str | None, name: str | None, origins: tuple[str, ...],
+           add_origins: tuple[str, ...], remove_origins: tuple[str, ...],
            mail_from: str | None, raw_settings: tuple[str, ...], **options: Any) -> None:
     """Change a site's URL, origins or settings."""
-    from comments.services.sites import update_site
+    from comments.services.sites import get_site, origin_of, update_site
 
     try:
+        before = list(get_site(key).allowed_origins)
         site = update_site(key, base_url=base_url, name=name, origins=list(origins) or None,
-                           mail_from=mail_from, settings=_collect(options, raw_settings))
+                           mail_from=mail_from, settings=_collect(options, raw_settings),
+                           add_origins=list(add_origins), remove_origins=list(remove_origins))
+        added = [origin_of(value) for value in add_origins]
+        removed = [origin_of(value) for value in remove_origins]
     except DomainError as error:
         _fail(error)
         return
     click.echo(f"Updated site {site.key}")
+    if origins:
+        dropped = [origin for origin in before if origin not in site.allowed_origins]
+        click.echo("Replaced the allowed origins (--origin replaces the whole list)"
+                   + (f"; no longer allowed: {', '.join(dropped)}" if dropped else ""))
+    if added:
+        click.echo(f"Added {', '.join(dict.fromkeys(added))}")
+    if removed:
+        click.echo(f"Removed {', '.join(dict.fromkeys(removed))}")
+    if origins or added or removed or base_url:
+        click.echo(f"Embeds allowed on: {', '.join(site.allowed_origins)}")
 
 
 @sites.command("list")

@@ -35,6 +35,10 @@ class Moderator(Base):
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Mail about held comments: "each" one, a "digest" every `held_mail_minutes`, or "none".
+    held_mail: Mapped[str] = mapped_column(String(16), default="each", server_default="each")
+    held_mail_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    held_mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last digest
 
     sites: Mapped[list[Site]] = relationship(secondary=moderator_sites, lazy="selectin")
 

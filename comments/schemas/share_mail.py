@@ -25,6 +25,9 @@ class ShareMailIn(BaseSchema):
                                validate=validate.Length(max=500),
                                metadata={"description": "The token the embed's form was issued "
                                                         "with (purpose `form`, payload `{t}`)."})
+    title = fields.String(load_default="", allow_none=True, validate=validate.Length(max=500),
+                          metadata={"description": "The page's title, used only if the "
+                                                   "article has none stored yet (as for links)."})
     language = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10),
                              metadata={"description": "The mail's language (the page's); "
                                                       "default: the browser's."})

@@ -58,8 +58,13 @@ def create_site(key: str, base_url: str, *, name: str = "", origins: list[str] |
 
 def update_site(key: str, *, base_url: str | None = None, name: str | None = None,
                 origins: list[str] | None = None, mail_from: str | None = None,
-                settings: dict[str, Any] | None = None) -> Site:
-    """Change a site's URL, origins, sender address or settings."""
+                settings: dict[str, Any] | None = None, add_origins: list[str] | None = None,
+                remove_origins: list[str] | None = None) -> Site:
+    """Change a site's URL, origins, sender address or settings.
+
+    `origins` replaces the whole list; `add_origins` and `remove_origins` change one entry
+    each (after a replacement, if both are given). The base URL's origin always stays.
+    """
     with write_transaction():
         site = get_site(key)
         if base_url is not None:
@@ -67,8 +72,11 @@ def update_site(key: str, *, base_url: str | None = None, name: str | None = Non
             site.base_url = base_url.rstrip("/")
         if name is not None:
             site.name = name
-        if origins is not None or base_url is not None:
-            site.allowed_origins = _origins(site.base_url, origins or site.allowed_origins)
+        if origins is not None or base_url is not None or add_origins or remove_origins:
+            wanted = list(origins or site.allowed_origins) + list(add_origins or [])
+            wanted = _without(site.base_url, _origins(site.base_url, wanted),
+                              remove_origins or [])
+            site.allowed_origins = wanted
         if mail_from is not None:
             site.mail_from = mail_from or None
         if settings:
@@ -107,6 +115,20 @@ def apply_settings(current: SiteSettings, changes: dict[str, Any]) -> SiteSettin
     if errors:
         raise Invalid("Some settings are not valid.", errors)
     return SiteSettings.from_dict(data)
+
+
+def _without(base_url: str, current: list[str], removed: list[str]) -> list[str]:
+    """`current` less each origin in `removed`; the base URL's, or one not there, is Invalid."""
+    for value in removed:
+        origin = origin_of(value)
+        if origin == origin_of(base_url):
+            raise Invalid(f"{origin} is the base URL's origin and always allowed; "
+                          "change --base-url instead.")
+        if origin not in current:
+            raise Invalid(f"{origin} is not an allowed origin of this site "
+                          f"({', '.join(current)}).")
+        current = [kept for kept in current if kept != origin]
+    return current
 
 
 def _origins(base_url: str, extra: list[str]) -> list[str]:

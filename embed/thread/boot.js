@@ -89,6 +89,7 @@ $("#c-share-toggle").addEventListener("click", (event) => {
 });
 $("#c-share-close").addEventListener("click", () => { openShare(false); });
 $("#c-share-copy").addEventListener("click", copyLink);
+$("#c-share-mail").addEventListener("click", mailLink);
 $("#c-share-toggle").hidden = false;
 if ($("#c-share-form")) { $("#c-share-form").addEventListener("submit", sendShare); }
 

@@ -1,8 +1,10 @@
 /* thread.js, share: "Send this to a friend": a tracked link for the reader's own mail program,
    copy the link, and, where the site sends mail itself, the send form.
    ES2017 at most: the language rule is in core.js. */
-// The tracked link, asked for once when the panel first opens (again after a failure).
+// The tracked link, asked for when the reader first uses it (mail or copy), not when the
+// panel opens: the dashboard counts shares, and opening the panel is only a look.
 let shared = null;
+let linkReady = false;
 function openShare(show) {
   const panel = $("#c-share");
   const toggle = $("#c-share-toggle");
@@ -11,7 +13,11 @@ function openShare(show) {
   if (!show) { toggle.focus(); return; }
   panel.querySelector("h3").setAttribute("tabindex", "-1");
   panel.querySelector("h3").focus();
-  if (shared) { return; }
+  if (!$("#c-share-url").value) { $("#c-share-url").value = config.url; }
+}
+
+function trackedLink() {
+  if (shared) { return shared; }
   shared = postShareLink().then((answer) => {
     const mail = $("#c-share-mail");
     if (answer.status === 200) {
@@ -22,12 +28,26 @@ function openShare(show) {
       mail.href = `mailto:?subject=${encodeURIComponent(config.title || config.url)}&body=${encodeURIComponent(config.url)}`;
       $("#c-share-url").value = config.url;
     }
+    linkReady = true;
   });
+  return shared;
+}
+
+function mailLink(event) {
+  if (linkReady) { return; }
+  // Still inside the reader's click (a fast local request): open it once the link is there.
+  const mail = event.currentTarget;
+  event.preventDefault();
+  trackedLink().then(() => { mail.click(); });
 }
 
 // The Clipboard API where the frame may use it; else the link selected and copied the old way;
 // else selected, with a word on how to copy it. The visible status says which.
 function copyLink() {
+  trackedLink().then(() => { copyTrackedLink(); });
+}
+
+function copyTrackedLink() {
   const input = $("#c-share-url");
   const status = $("#c-share-copied");
   const say = (key) => { status.textContent = ""; window.setTimeout(() => { status.textContent = t(key); }, 30); };
@@ -54,8 +74,9 @@ function sendShare(event) {
   clearErrors(shareForm);
   const data = new FormData(shareForm);
   const body = { site: config.site, uri: config.uri };
-  ["to", "from_name", "from_email", "note", "form_token", "hp"].forEach((name) => { body[name] = (data.get(name) || "").trim(); });
+  ["to", "from_name", "note", "form_token", "hp"].forEach((name) => { body[name] = (data.get(name) || "").trim(); });
   body.language = lang;
+  body.title = config.title || "";
   const missing = ["to", "from_name"].filter((name) => !body[name]);
   if (missing.length) {
     missing.forEach((name) => { fieldError(shareForm, "c-share-", name, t(FIELD_WORDS[name])); });

@@ -62,7 +62,7 @@ def test_the_demo_article_ends_in_the_thread_from_the_other_origin(app, live_ser
     sidebar = page.eval_on_selector_all(".more [data-comments-count]", "els => els.map(e => e.textContent)")
     assert sidebar == ["0 comments"] * 3
     frame.click("#c-share-toggle")
-    frame.wait_for_selector("#c-share-mail[href*='/s/']")
+    frame.wait_for_selector("#c-share:not([hidden])")
     assert sql(app, "SELECT uri, title, title_source FROM threads") == [
         (ARTICLE, "Night ferry returns to the harbour after forty years", "page")]
 

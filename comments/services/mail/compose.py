@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoe
 from comments.models import OutboxMessage, Site
 from comments.models.types import utcnow
 from comments.services.email_address import NotAnEmailAddress, normalized_email
+from comments.services.mail import comment_text
 from comments.services.mail.subscription_links import unsubscribe_url
 from comments.services.public_links import mail_domain, public_url
 
@@ -135,13 +136,16 @@ class Rendered:
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # Compiled templates are cached per process; they are files shipped with the code.
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(TEMPLATE_ROOT)),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # A comment's stored HTML enters a mail only through the allow-list, never `|safe`.
+    environment.filters["comment_html"] = comment_text.mail_html
+    return environment
 
 
 def candidates(template: str, part: str, language: str) -> list[str]:

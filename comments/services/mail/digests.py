@@ -12,7 +12,7 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Subscription, Thread
 from comments.models.types import utcnow
 from comments.services.mail import outbox, suppression
-from comments.services.mail.subscriptions import reply_summary
+from comments.services.mail.subscriptions import comment_url, reply_summary
 
 PERIOD = timedelta(hours=24)
 BATCH = 500
@@ -79,5 +79,6 @@ def _replies(subscriptions: list[tuple[Subscription, datetime]], hashed: str,
             if reply.email_hash == hashed:
                 continue
             items.append({"title": thread.title, "article_url": site.article_url(thread.uri),
+                          "comment_url": comment_url(site, thread, reply),
                           **reply_summary(reply)})
     return items[:50]

@@ -16,7 +16,7 @@ from comments.services import quotas, tokens
 from comments.services.discussion.new_comment import NewComment
 from comments.services.email_address import mailbox_key
 from comments.services.hashing import email_hash
-from comments.services.mail import outbox, subscription_links, suppression
+from comments.services.mail import comment_text, outbox, subscription_links, suppression
 from comments.services.public_links import NO_PUBLIC_URL, configured_base
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,8 @@ def _notify_parent_subscribers(reply: Comment, thread: Thread, site: Site) -> No
         outbox.queue_mail(
             site=site, recipient=subscription.email, template="reply", kind="reply",
             language=subscription.language,
-            context={**_article(site, thread), **reply_summary(reply)},
+            context={**_article(site, thread), **reply_summary(reply),
+                     "comment_url": comment_url(site, thread, reply)},
         )
 
 
@@ -115,12 +116,24 @@ def _article(site: Site, thread: Thread) -> dict[str, Any]:
             "article_url": site.article_url(thread.uri)}
 
 
+def comment_url(site: Site, thread: Thread, comment: Comment) -> str:
+    """The article's address with the anchor the embed scrolls to for `comment`."""
+    return f"{site.article_url(thread.uri)}#comment-{comment.id}"
+
+
 def reply_summary(reply: Comment) -> dict[str, Any]:
-    """What a mail says about a reply: its author and the start of its text (plain)."""
+    """What a mail says about a reply: its author, its rendered HTML and the same as plain text.
+
+    `reply_excerpt` (the start of the typed text) stays for templates and rows that predate
+    the rendered parts, and stands in for a comment too long to mail whole.
+    """
     text = " ".join(reply.text.split())
     excerpt = text if len(text) <= 600 else text[:597].rsplit(" ", 1)[0] + "…"
-    return {"reply_author": reply.author or "", "reply_excerpt": excerpt,
-            "reply_id": reply.id}
+    summary: dict[str, Any] = {"reply_author": reply.author or "", "reply_excerpt": excerpt,
+                               "reply_id": reply.id}
+    if reply.html and len(reply.html) <= comment_text.MAX_HTML:
+        summary.update(reply_html=reply.html, reply_text=comment_text.plain_text(reply.html))
+    return summary
 
 
 def confirm(token: str) -> dict[str, Any]:

@@ -17,7 +17,9 @@ from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump, comment_in_context, get_thread
 from comments.services.sites import get_site
 
-ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin")
+ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin", "keep")
+#: Statuses "keep" leaves a comment in, or brings it to: published.
+KEEPABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
 TARGETS = {
     "approve": CommentStatus.APPROVED,
     "reject": CommentStatus.REJECTED,
@@ -51,12 +53,18 @@ def _act(comment_id: int, action: str, moderator: Moderator, note: str) -> Comme
         raise Invalid(errors={"action": [f"Must be one of {', '.join(ACTIONS)}."]})
     comment, thread, site = load_comment(comment_id, moderator)
     actor = actor_of(moderator)
-    if action in TARGETS:
+    if action == "keep":
+        if not comment.flag_count or comment.status not in KEEPABLE:
+            raise Conflict("Only a flagged comment that is published or waiting can be kept.")
+        change_status(comment, thread, site, CommentStatus.APPROVED, actor=actor,
+                      moderator_id=moderator.id, note=note)
+        _resolve_flags(comment, site, actor, moderator.id, note)
+    elif action in TARGETS:
         target = TARGETS[action]
-        if action == "approve":
-            _resolve_flags(comment)
         change_status(comment, thread, site, target, actor=actor, moderator_id=moderator.id,
                       note=note)
+        if action == "approve":
+            _resolve_flags(comment, site, actor, moderator.id, note)
     elif action == "restore":
         if comment.status != CommentStatus.DELETED:
             raise Conflict("Only a deleted comment can be restored.")
@@ -76,14 +84,19 @@ def _act(comment_id: int, action: str, moderator: Moderator, note: str) -> Comme
     return comment
 
 
-def _resolve_flags(comment: Comment) -> None:
-    """A moderator looked: open flags are settled and the count starts again."""
+def _resolve_flags(comment: Comment, site: Site, actor: str, moderator_id: int,
+                   note: str) -> None:
+    """A moderator looked and kept the comment: open flags are settled, and that is recorded."""
     if comment.flag_count:
+        flags = comment.flag_count
         db.session.execute(
             update(Flag).where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
             .values(resolved_at=utcnow())
         )
         comment.flag_count = 0
+        audit.record("kept", actor=actor, site_id=site.id, comment=comment,
+                     moderator_id=moderator_id, before={"flags": flags}, after={"flags": 0},
+                     note=note or "flags dismissed")
 
 
 def _status_before_deletion(comment: Comment) -> str:

@@ -56,11 +56,13 @@ def link_token(comment: Comment, moderator: Moderator, action: str) -> str:
 
 
 def queue_held_mail(comment: Comment, thread: Thread, site: Site) -> int:
-    """Queue one mail per moderator of the site in the current transaction; returns how many."""
+    """Queue one mail per moderator of the site who wants each one, in the current
+    transaction; returns how many (digests are `held_digest`'s)."""
     if configured_base() is None:
         log.warning("comment %s held; its moderators are not mailed: %s", comment.id, NO_PUBLIC_URL)
         return 0
-    recipients = site_moderators(site)
+    recipients = [moderator for moderator in site_moderators(site)
+                  if moderator.held_mail == "each"]
     for moderator in recipients:
         links = {action: public_url(f"/moderate/mail/{link_token(comment, moderator, action)}")
                  for action in LINK_ACTIONS}

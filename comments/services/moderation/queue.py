@@ -30,6 +30,7 @@ class QueueItem:
     site: Site
     flags: dict[str, int] = field(default_factory=dict)
     history: dict[str, int] = field(default_factory=dict)
+    parent: Comment | None = None  # the comment a reply answers, whatever its status
 
 
 @dataclass
@@ -114,6 +115,7 @@ def list_queue(moderator: Moderator, status: str = "pending", *, site_key: str |
     items = [QueueItem(comment, thread, site) for comment, thread, site in rows[:limit]]
     _add_flags(items)
     _add_histories(items)
+    _add_parents(items)
     next_cursor = str(items[-1].comment.id) if more and items else None
     return QueuePage(items, next_cursor)
 
@@ -123,16 +125,49 @@ def items_for(comments: list[tuple[Comment, Thread, Site]]) -> list[QueueItem]:
     items = [QueueItem(comment, thread, site) for comment, thread, site in comments]
     _add_flags(items)
     _add_histories(items)
+    _add_parents(items)
     return items
 
 
 def thread_items(site: Site, thread: Thread, limit: int) -> list[QueueItem]:
-    """Every comment of one thread, whatever its status, oldest first (at most `limit`)."""
-    comments = db.session.execute(
+    """Every comment of one thread, whatever its status, as a tree: each reply under what it
+    answers, siblings oldest first (at most `limit`, the oldest)."""
+    comments = list(db.session.execute(
         select(Comment).where(Comment.thread_id == thread.id)
         .order_by(Comment.created_at, Comment.id).limit(limit)
-    ).scalars()
-    return items_for([(comment, thread, site) for comment in comments])
+    ).scalars())
+    return items_for([(comment, thread, site) for comment in tree_order(comments)])
+
+
+def tree_order(comments: list[Comment]) -> list[Comment]:
+    """`comments` (oldest first) depth first: each one followed by its replies.
+
+    A reply whose parent is not in the list (beyond the limit) starts a branch of its own.
+    """
+    present = {comment.id for comment in comments}
+    children: dict[int | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        parent = comment.parent_id if comment.parent_id in present else None
+        children[parent].append(comment)
+    ordered: list[Comment] = []
+    stack = list(reversed(children[None]))
+    while stack:
+        comment = stack.pop()
+        ordered.append(comment)
+        stack.extend(reversed(children.get(comment.id, [])))
+    return ordered
+
+
+def _add_parents(items: list[QueueItem]) -> None:
+    """The comments the replies answer, in one query."""
+    ids = {item.comment.parent_id for item in items if item.comment.parent_id}
+    if not ids:
+        return
+    parents = {comment.id: comment for comment in db.session.execute(
+        select(Comment).where(Comment.id.in_(ids))).scalars()}
+    for item in items:
+        if item.comment.parent_id:
+            item.parent = parents.get(item.comment.parent_id)
 
 
 def _add_flags(items: list[QueueItem]) -> None:

@@ -43,6 +43,7 @@ class ShareRequest:
     form_token: str
     hp: str
     language: str = ""
+    title: str = ""  # fills an article that has no stored title yet, as a link request does
 
 
 def share_by_email(request: ShareRequest, client: Client) -> str:

@@ -54,6 +54,8 @@
       if (details) { window.location.assign(details.href); }
     } else if (KEYS[key]) {
       var form = item.querySelector('form[data-action="' + KEYS[key] + '"]');
+      // A published comment with flags has no Approve: "a" keeps it, dismissing the flags.
+      if (!form && key === "a") { form = item.querySelector('form[data-action="keep"]'); }
       if (form) { event.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
     }
   });

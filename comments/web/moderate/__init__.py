@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         people,
         queue,
         readers_data,
+        record_words,
         rules,
         session,
         sites,

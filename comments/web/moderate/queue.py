@@ -17,6 +17,7 @@ from comments.web.moderate import bp
 from comments.web.moderate.session import local_next, me, signed_in
 
 THREAD_LIMIT = 500
+DONE = {"keep": "kept, its flags dismissed"}
 
 
 def parse_ids(values: list[str]) -> list[int]:
@@ -60,7 +61,7 @@ def comment_action(comment_id: int, action: str) -> Any:
     if action not in moderation.ACTIONS:
         abort(404)
     moderation.act(comment_id, action, me(), note=request.form.get("note", "")[:500])
-    flash(f"Comment {comment_id}: {action} done.")
+    flash(f"Comment {comment_id}: {DONE.get(action, action + ' done')}.")
     return redirect(local_next(url_for("moderate.queue")), 303)
 
 
