@@ -52,6 +52,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
     from comments.web.mail import pages as mail_pages
+    from comments.web.notices import moderation_api as notices_moderation_api
+    from comments.web.notices import public as notices
     from comments.web.privacy import moderation_api
     from comments.web.privacy import pages as privacy
     from comments.web.sharing import by_email, links
@@ -78,6 +80,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(links.bp)
     api.register_blueprint(by_email.bp)
     api.register_blueprint(moderation_api.bp)
+    api.register_blueprint(notices.bp)
+    api.register_blueprint(notices_moderation_api.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
