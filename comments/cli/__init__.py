@@ -36,6 +36,9 @@ def _register() -> None:
 
     main.add_command(moderators.create_moderator)
     main.add_command(moderators.tokens)
+    from comments.cli import notices
+
+    main.add_command(notices.trusted_flaggers)
 
 
 _register()

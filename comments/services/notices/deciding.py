@@ -148,10 +148,12 @@ def record_decision(comment: Comment, thread: Thread, site: Site, form: Decision
 def on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: str, after: str,
                       actor: str, **_: Any) -> None:
     """A public comment restricted without a notice (a rule, a ban, flags): its statement."""
-    if _deciding.get() or before != CommentStatus.APPROVED or after not in RESTRICTED:
+    if _deciding.get() or after not in RESTRICTED or before in RESTRICTED:
         return
     if actor in ("reader", "author") or (comment.extra or {}).get("erased"):
         return  # the author's own deletion or erasure is no decision about them
+    if before != CommentStatus.APPROVED and not was_public(comment):
+        return  # held before anyone saw it: nothing public was restricted
     moderator = actor.startswith("moderator:")
     facts = "; ".join(comment.reasons or []) if not moderator else ""
     form = DecisionForm(outcome=RESTRICTED[after], ground="terms",
@@ -167,6 +169,12 @@ def on_status_changed(comment: Comment, *, thread: Thread, site: Site, before: s
                                moderator_id=moderator_id, notices=[],
                                action="statement_issued")
     statements.send_statement(decision, comment, thread, site)
+
+
+def was_public(comment: Comment) -> bool:
+    """Whether the comment was ever published (flags or an edit may have sent it back to the queue)."""
+    return any((event.before or {}).get("status") == CommentStatus.APPROVED
+               for event in audit.events_of_comment(comment.id))
 
 
 def decision_in_context(decision_id: int) -> tuple[Decision, Comment | None, Thread | None, Site]:
