@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
     from comments.web.mail import pages as mail_pages
+    from comments.web.notices import appeal_page
     from comments.web.notices import moderation_api as notices_moderation_api
     from comments.web.notices import public as notices
     from comments.web.privacy import moderation_api
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(metrics.bp)
     app.register_blueprint(mail_pages.bp)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(appeal_page.bp)
     moderate.init_app(app)
     embed.init_app(app)
     return app

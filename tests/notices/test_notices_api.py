@@ -124,9 +124,8 @@ def test_an_appeal_link_is_signed_and_expires_after_six_months(app, client, smtp
     client.post("/api/v1/moderation/notices/1/decision", headers=bearer(tokens[0]),
                 json={"outcome": "keep", "facts": "Sharp but lawful criticism."})
     token = appeal_token(to(deliver(app, smtp_server), "rita@example.net")[0])
-    with app.test_request_context():
-        with pytest.raises(signing.ExpiredToken):
-            signing.unsign("appeal", token, max_age=-1)
+    with app.test_request_context(), pytest.raises(signing.ExpiredToken):
+        signing.unsign("appeal", token, max_age=-1)
     ok = client.post("/api/v1/appeals", json={"token": token, "explanation": "It is illegal."})
     assert ok.status_code == 202
     ruled = client.post(f"/api/v1/moderation/appeals/{ok.json['appeal']}/decision",
@@ -186,3 +185,30 @@ def test_hostile_text_is_escaped_in_the_mail(app, client, smtp_server, tokens):
     assert hostile in text_of(receipt)  # plain text is shown as text
     assert "<" not in str(receipt["Subject"])
 
+
+
+def test_the_mailed_link_opens_a_page_without_script_that_files_the_appeal(
+        app, client, smtp_server, tokens):
+    comment_id = public_comment(client)
+    client.post("/api/v1/notices", json=notice_body(comment_id))
+    deliver(app, smtp_server)
+    client.post("/api/v1/moderation/notices/1/decision", headers=bearer(tokens[0]),
+                json={"outcome": "delete", "ground": "terms", "law_or_rule": "Rule <b>2</b>",
+                      "facts": "<script>alert(1)</script> insults"})
+    mail = to(deliver(app, smtp_server), "author@example.org")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_of(mail)
+    assert "<script>" not in html_of(mail)
+    token = appeal_token(mail)
+    page = client.get(f"/appeal/?token={token}")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    body = page.get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; insults" in body and "<script>" not in body
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    empty = client.post("/appeal/", data={"token": token, "explanation": "  "})
+    assert empty.status_code == 422 and "Required." in empty.get_data(as_text=True)
+    sent = client.post("/appeal/", data={"token": token, "explanation": "I was quoting."})
+    assert sent.status_code == 202 and "Appeal 1" in sent.get_data(as_text=True)
+    assert sql(app, "SELECT appellant, explanation FROM appeals") == [("author", "I was quoting.")]
+    forged = client.get("/appeal/?token=nope")
+    assert forged.status_code == 403 and "cannot be used" in forged.get_data(as_text=True)

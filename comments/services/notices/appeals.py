@@ -38,22 +38,36 @@ class AppealRuling:
     law_or_rule: str = ""
 
 
-def file_appeal(token: str, explanation: str) -> Appeal:
-    """Record an appeal from the link of a statement or of a reporter's answer."""
+def read_link(token: str) -> tuple[int, int | None]:
+    """The decision and the notice (None: the author's link) an appeal link is for."""
     try:
         payload = tokens.unsign("appeal", token)
-        decision_id = int(payload["d"])
         notice_id = payload.get("n")
+        return int(payload["d"]), int(notice_id) if notice_id is not None else None
     except tokens.ExpiredToken as error:
         raise BadLink("The six months to appeal this decision are over.") from error
     except (tokens.InvalidToken, KeyError, TypeError, ValueError, AttributeError) as error:
         raise BadLink() from error
+
+
+def decision_of_link(token: str) -> Decision:
+    """The decision an appeal link contests (for the appeal page)."""
+    decision_id, _notice_id = read_link(token)
+    decision = db.session.get(Decision, decision_id)
+    if decision is None:
+        raise BadLink()
+    return decision
+
+
+def file_appeal(token: str, explanation: str) -> Appeal:
+    """Record an appeal from the link of a statement or of a reporter's answer."""
+    decision_id, notice_id = read_link(token)
     errors: dict[str, list[str]] = {}
     text = fields.text(explanation, "explanation", fields.EXPLANATION_MAX, errors)
     fields.raise_if(errors)
     with write_transaction():
         decision, comment, _thread, site = decision_in_context(decision_id)
-        notice = db.session.get(Notice, int(notice_id)) if notice_id is not None else None
+        notice = db.session.get(Notice, notice_id) if notice_id is not None else None
         if notice_id is not None and (notice is None or notice.decision_id != decision.id):
             raise BadLink()
         email = notice.reporter_email if notice is not None else (

@@ -23,7 +23,7 @@ from comments.services.notices import fields, statements
 OUTCOMES = ("keep", "reject", "delete")
 TARGETS = {"reject": CommentStatus.REJECTED, "delete": CommentStatus.DELETED,
            "spam": CommentStatus.SPAM}
-RESTRICTED = {status: outcome for outcome, status in TARGETS.items()}
+RESTRICTED: dict[str, str] = {str(status): outcome for outcome, status in TARGETS.items()}
 #: Set while this package changes a comment's status, so the receiver adds no second statement.
 _deciding: ContextVar[bool] = ContextVar("notices_deciding", default=False)
 

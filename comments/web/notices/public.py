@@ -31,8 +31,9 @@ def _accepted(body: dict[str, Any]) -> Response:
 @limited("post_limit")
 def file_notice(data: dict[str, Any]) -> Response:
     """File a notice that a comment is illegal; the receipt is mailed to the reporter at once."""
-    request = filing.NoticeRequest(**{key: data.get(key) if data.get(key) is not None else ""
-                                      for key in filing.NoticeRequest.__dataclass_fields__})
+    fields: dict[str, Any] = {key: data.get(key) if data.get(key) is not None else ""
+                              for key in filing.NoticeRequest.__dataclass_fields__}
+    request = filing.NoticeRequest(**fields)
     return _accepted({"reference": filing.file_notice(request, client_of_request())})
 
 
