@@ -38,7 +38,8 @@ def decided(app, client):
 
 
 def test_every_step_is_in_the_audit_log_with_who_and_when(app, decided):
-    rows = sql(app, "SELECT action, actor, CASE WHEN created_at IS NOT NULL THEN 1 ELSE 0 END FROM moderation_events "
+    rows = sql(app, "SELECT action, actor, CASE WHEN created_at IS NOT NULL THEN 1 ELSE 0 END "
+                    "FROM moderation_events "
                     "WHERE action LIKE 'notice%' OR action LIKE 'appeal%' "
                     "OR action LIKE 'statement%' ORDER BY id")
     assert rows == [
