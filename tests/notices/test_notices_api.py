@@ -212,3 +212,27 @@ def test_the_mailed_link_opens_a_page_without_script_that_files_the_appeal(
     assert sql(app, "SELECT appellant, explanation FROM appeals") == [("author", "I was quoting.")]
     forged = client.get("/appeal/?token=nope")
     assert forged.status_code == 403 and "cannot be used" in forged.get_data(as_text=True)
+
+
+def test_a_removed_comments_placeholder_says_on_what_ground(app, client, tokens):
+    from tests.support.app import post_comment
+
+    comment_id = public_comment(client)
+    reply = post_comment(client, uri="/2019/02/08/summit/", text="A reply.", parent_id=comment_id)
+    assert reply.status_code == 201
+    before = client.get("/api/v1/comments?uri=/2019/02/08/summit/").json["comments"]
+    assert "removal_ground" not in before[0]
+    client.post("/api/v1/notices", json=notice_body(comment_id))
+    client.post("/api/v1/moderation/notices/1/decision", headers=bearer(tokens[0]),
+                json={"outcome": "reject", "ground": "illegal", "law_or_rule": "§ 130",
+                      "facts": "Incitement."})
+    [placeholder] = client.get("/api/v1/comments?uri=/2019/02/08/summit/").json["comments"]
+    assert placeholder["status"] == "deleted" and placeholder["html"] == ""
+    assert placeholder["removal_ground"] == "illegal"
+    assert "removal_ground" not in placeholder["replies"][0]
+    page = client.get("/embed/thread?site=default&uri=/2019/02/08/summit/&lang=de")
+    assert "Dieser Kommentar wurde als rechtswidriger Inhalt entfernt." in page.get_data(as_text=True)
+    client.post(f"/api/v1/moderation/comments/{comment_id}/approve", headers=bearer(tokens[0]))
+    client.post(f"/api/v1/moderation/comments/{comment_id}/delete", headers=bearer(tokens[0]))
+    [again] = client.get("/api/v1/comments?uri=/2019/02/08/summit/").json["comments"]
+    assert again["removal_ground"] == "terms"  # the moderator's own removal: its statement
