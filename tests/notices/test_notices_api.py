@@ -236,3 +236,21 @@ def test_a_removed_comments_placeholder_says_on_what_ground(app, client, tokens)
     client.post(f"/api/v1/moderation/comments/{comment_id}/delete", headers=bearer(tokens[0]))
     [again] = client.get("/api/v1/comments?uri=/2019/02/08/summit/").json["comments"]
     assert again["removal_ground"] == "terms"  # the moderator's own removal: its statement
+
+
+def test_filing_sends_the_notice_filed_signal_inside_the_transaction(app, client):
+    from comments.signals import notice_filed
+
+    seen = []
+
+    def receiver(notice, *, site, comment):
+        seen.append((notice.reference, notice.id is not None, site.key, comment.id))
+
+    comment_id = public_comment(client)
+    notice_filed.connect(receiver)
+    try:
+        reference = client.post("/api/v1/notices", json=notice_body(comment_id)).json["reference"]
+        client.post("/api/v1/notices", json=notice_body(comment_id, good_faith=False))
+    finally:
+        notice_filed.disconnect(receiver)
+    assert seen == [(reference, True, "default", comment_id)]
