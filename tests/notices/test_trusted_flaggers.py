@@ -54,3 +54,33 @@ def test_only_admins_mark_flaggers_through_the_api_and_their_notices_come_first(
                       headers=bearer(make_token(app, make_moderator(
                           app, "elsewhere@example.com", sites=["other"])))).json["notices"] == []
     assert client.get("/api/v1/moderation/notices").status_code == 401
+
+
+def test_a_moderator_of_another_site_sees_and_decides_nothing_here(app, client):
+    make_site(app, "other")
+    outsider = make_token(app, make_moderator(app, "out@example.com", sites=["other"]))
+    comment_id = public_comment(client)
+    client.post("/api/v1/notices", json=notice_body(comment_id))
+    decided = client.post("/api/v1/moderation/notices/1/decision", headers=bearer(outsider),
+                          json={"outcome": "delete", "ground": "terms", "law_or_rule": "1",
+                                "facts": "x"})
+    assert decided.status_code == 403
+    figures = client.get("/api/v1/moderation/transparency?site=default&from=2026-01-01"
+                         "&to=2026-12-31", headers=bearer(outsider))
+    assert figures.status_code == 403
+    flaggers = client.get("/api/v1/moderation/trusted-flaggers?site=default",
+                          headers=bearer(outsider))
+    assert flaggers.status_code == 403
+    assert sql(app, "SELECT status FROM notices") == [("open",)]
+
+
+def test_bad_transparency_periods_are_a_400(app, client, admin_token):
+    for query in ("from=2026-02-01&to=2026-01-01", "from=nope&to=2026-01-01",
+                  "from=2000-01-01&to=2026-01-01", "to=2026-01-01"):
+        answer = client.get(f"/api/v1/moderation/transparency?site=default&{query}",
+                            headers=bearer(admin_token))
+        assert answer.status_code in (400, 422), (query, answer.status_code)
+    csv = client.get("/api/v1/moderation/transparency?site=default&from=2026-01-01&to=2026-01-31"
+                     "&format=csv", headers=bearer(admin_token))
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert csv.get_data(as_text=True).splitlines()[:2] == ["figure,value", "site,default"]
