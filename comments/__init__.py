@@ -53,6 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
     from comments.web.mail import pages as mail_pages
+    from comments.web.notices import appeal_page
+    from comments.web.notices import moderation_api as notices_moderation_api
+    from comments.web.notices import public as notices
     from comments.web.privacy import moderation_api
     from comments.web.privacy import pages as privacy
     from comments.web.sharing import by_email, links
@@ -83,11 +86,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from comments.web.articles import api as articles_api
 
     api.register_blueprint(articles_api.bp)
+    api.register_blueprint(notices.bp)
+    api.register_blueprint(notices_moderation_api.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(mail_pages.bp)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(appeal_page.bp)
     moderate.init_app(app)
     embed.init_app(app)
     return app

@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_IDLE_SECONDS": 2.0,  # how long an idle worker sleeps between polls
     "MAIL_DIGEST_CHECK_SECONDS": 600.0,  # how often a running worker sends due digests
     "MAIL_KEEP_DAYS": 30,  # finished outbox rows (addresses, notes) are deleted after this
+    # Decided notices, statements of reasons and appeals; never less than the six months an
+    # appeal can come (DSA Art. 20), whatever is set here.
+    "NOTICES_KEEP_DAYS": 365,
     "SHARES_BY_EMAIL_ENABLED": True,  # kill switch for "send this to a friend" by email (flag())
     # Article facts read from a site's own page (services/articles/): limits of one reading,
     # and how long a reading holds (a page that did not answer 200 is asked again sooner).

@@ -10,6 +10,7 @@ from flask import Flask
 
 from comments.services.mail import subscriptions
 from comments.services.moderation import held_mail
+from comments.services.notices import deciding as notice_decisions
 from comments.signals import comment_posted, comment_status_changed
 
 #: Reply notifications first, then mail to moderators (the order outbox rows are written in).
@@ -18,6 +19,8 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (comment_status_changed, subscriptions.on_status_changed),
     (comment_posted, held_mail.on_comment_posted),
     (comment_status_changed, held_mail.on_status_changed),
+    # A public comment restricted without a notice gets its statement of reasons (DSA Art. 17).
+    (comment_status_changed, notice_decisions.on_status_changed),
 )
 
 

@@ -13,3 +13,6 @@ comment_posted = _signals.signal("comment-posted")
 comment_status_changed = _signals.signal("comment-status-changed")
 #: sender: the Comment; kwargs: thread, site, before_text
 comment_edited = _signals.signal("comment-edited")
+
+#: sender: the Notice, just filed (it has an id and a reference); kwargs: site, comment
+notice_filed = _signals.signal("notice-filed")

@@ -39,6 +39,9 @@ def _register() -> None:
     from comments.cli import articles
 
     main.add_command(articles.articles)
+    from comments.cli import notices
+
+    main.add_command(notices.trusted_flaggers)
 
 
 _register()

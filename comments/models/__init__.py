@@ -4,6 +4,7 @@ from comments.models.audit import ModerationEvent
 from comments.models.comment import Comment, CommentStatus, Flag, Vote
 from comments.models.mail import OutboxMessage, Subscription, Suppression
 from comments.models.moderator import ApiToken, Moderator, moderator_sites
+from comments.models.notices import Appeal, Decision, Notice, TrustedFlagger
 from comments.models.privacy import PrivacyRequest
 from comments.models.requests import IdempotencyKey, QuotaClaim, UsedToken
 from comments.models.rules import Rule
@@ -13,12 +14,15 @@ from comments.models.thread import Thread
 
 __all__ = [
     "ApiToken",
+    "Appeal",
     "Comment",
     "CommentStatus",
+    "Decision",
     "Flag",
     "IdempotencyKey",
     "Moderator",
     "ModerationEvent",
+    "Notice",
     "OutboxMessage",
     "PrivacyRequest",
     "QuotaClaim",
@@ -28,6 +32,7 @@ __all__ = [
     "Subscription",
     "Suppression",
     "Thread",
+    "TrustedFlagger",
     "UsedToken",
     "Vote",
     "moderator_sites",

@@ -151,6 +151,10 @@ class CommentOut(BaseSchema):
     reply_count = fields.Integer(required=True)
     pinned = fields.Boolean()
     depth = fields.Integer()
+    removal_ground = fields.String(
+        validate=validate.OneOf(("illegal", "terms")),
+        metadata={"description": "On a placeholder a moderator's decision removed: its ground "
+                                 "(absent otherwise)."})
 
 
 class CommentPosted(CommentOut):

@@ -16,6 +16,7 @@ PURPOSES: dict[str, int] = {
     "confirm-email": 7 * 24 * 3600,
     "form": 24 * 3600,
     "privacy": 2 * 24 * 3600,
+    "appeal": 183 * 24 * 3600,  # DSA Art. 20: six months after the decision
 }
 
 

@@ -54,6 +54,7 @@ list.addEventListener("click", (event) => {
   if (target.classList.contains("c-vote")) { vote(item, parseInt(target.getAttribute("data-value"), 10)); }
   else if (target.classList.contains("c-reply")) { startReply(item); }
   else if (target.classList.contains("c-flag")) { flag(item, target); }
+  else if (target.classList.contains("c-illegal")) { illegal(item, target); }
   else if (target.classList.contains("c-edit")) { edit(item, target); }
   else if (target.classList.contains("c-delete")) { remove(item, target); }
 });

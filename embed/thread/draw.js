@@ -74,7 +74,7 @@ function build(c, level, replyTo) {
     body.innerHTML = "";
     const removed = document.createElement("p");
     removed.className = "c-removed";
-    removed.textContent = t("deleted");
+    removed.textContent = c.removal_ground ? t(`removed_${c.removal_ground}`) : t("deleted");
     body.appendChild(removed);
     item.querySelector(".c-actions").remove();
   } else {

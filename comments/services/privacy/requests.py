@@ -29,6 +29,7 @@ from comments.services.discussion.threads import bump
 from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import email_hash
 from comments.services.mail import outbox
+from comments.services.notices import records as notice_records
 from comments.services.public_links import public_url
 from comments.services.sites import get_site
 
@@ -206,6 +207,8 @@ def export_data(hashed: str, site: Site | None) -> dict[str, Any]:
             "confirmed_at": isoformat(sub.confirmed_at),
             "unsubscribed_at": isoformat(sub.unsubscribed_at),
         } for sub, thread in db.session.execute(subscriptions.order_by(Subscription.id))],
+        # Notices they filed, statements of reasons about their comments, their appeals.
+        **notice_records.export_records(hashed, site),
     }
 
 
@@ -267,6 +270,7 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         db.session.execute(
             update(OutboxMessage).where(to_reader).values(recipient="", context={})
             .execution_options(synchronize_session=False))
+    notice_records.erase_records(hashed, site, address)
     # Earlier requests by the same reader stay as a record, without the address's hash.
     requests = update(PrivacyRequest).where(PrivacyRequest.email_hash == hashed)
     if site is not None:

@@ -13,6 +13,7 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Share, Site, Thread
 from comments.models.types import utcnow
 from comments.services.form_signs import forget_spent_tokens
+from comments.services.notices import records as notice_records
 from comments.services.sites import get_site, list_sites
 
 JUNK = (CommentStatus.SPAM, CommentStatus.REJECTED)
@@ -26,6 +27,7 @@ class PruneReport:
     comments_removed: int = 0
     placeholders: int = 0  # junk comments with replies, emptied instead of removed
     spent_form_tokens: int = 0  # records of used form tokens that have expired anyway
+    notice_records: int = 0  # decided notices, statements and appeals past NOTICES_KEEP_DAYS
 
 
 def prune(site_key: str | None = None, *, batch_size: int = 500, dry_run: bool = False,
@@ -45,10 +47,12 @@ def prune(site_key: str | None = None, *, batch_size: int = 500, dry_run: bool =
             report.address_hashes += _forget_addresses(site, cutoff, batch_size, dry_run)
         if settings.retention_spam_days:
             cutoff = now - timedelta(days=settings.retention_spam_days)
-            _remove_junk(site, cutoff, batch_size, dry_run, report)
+            _remove_junk(site, cutoff, batch_size, dry_run, report, now)
     if not dry_run:
         with write_transaction():
             report.spent_form_tokens = forget_spent_tokens(now)
+    if site_key is None and not dry_run:
+        report.notice_records = notice_records.prune_records(now)
     return report
 
 
@@ -76,12 +80,14 @@ def _forget_addresses(site: Site, cutoff: datetime, batch_size: int, dry_run: bo
 
 
 def _remove_junk(site: Site, cutoff: datetime, batch_size: int, dry_run: bool,
-                 report: PruneReport) -> None:
+                 report: PruneReport, now: datetime) -> None:
     reply = aliased(Comment)
     query = (select(Comment.id, exists().where(reply.parent_id == Comment.id))
              .join(Thread, Thread.id == Comment.thread_id)
              .where(Thread.site_id == site.id, Comment.status.in_(JUNK),
-                    func.coalesce(Comment.status_changed_at, Comment.created_at) < cutoff)
+                    func.coalesce(Comment.status_changed_at, Comment.created_at) < cutoff,
+                    # A removal that can still be appealed keeps its comment, to restore it.
+                    Comment.id.not_in(notice_records.comments_under_appeal_window(site.id, now)))
              .order_by(Comment.id))
     if dry_run:
         for _id, has_replies in db.session.execute(query):

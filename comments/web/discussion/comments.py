@@ -29,7 +29,12 @@ from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
 from comments.services.discussion import preview as previewing
 from comments.web.client import client_of_request
-from comments.web.discussion.present import node_json, thread_json, written_json
+from comments.web.discussion.present import (
+    mark_removal_grounds,
+    node_json,
+    thread_json,
+    written_json,
+)
 from comments.web.limits import config_limited, limited
 
 # An instance, not the class: webargs would build a new schema on every read otherwise.
@@ -85,6 +90,7 @@ def _thread_answer(site: Site, thread: Thread | None, args: dict[str, Any]) -> d
     if thread is not None:
         page = reading.thread_page(thread, args["sort"], args["limit"], args["after"])
         body["comments"] = [node_json(node) for node in page.nodes]
+        mark_removal_grounds(body["comments"])
         body["next"] = page.next_cursor
     return body
 

@@ -111,6 +111,25 @@ def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict
     }
 
 
+def mark_removal_grounds(comments: list[dict[str, Any]]) -> None:
+    """Add `removal_ground` ("illegal" or "terms") to placeholders a decision removed (DSA Art. 17)."""
+    from comments.services.notices.placeholders import removal_grounds
+
+    placeholders: list[dict[str, Any]] = []
+    stack = list(comments)
+    while stack:
+        body = stack.pop()
+        if body["status"] == "deleted":
+            placeholders.append(body)
+        stack.extend(body["replies"])
+    if not placeholders:
+        return
+    grounds = removal_grounds([body["id"] for body in placeholders])
+    for body in placeholders:
+        if body["id"] in grounds:
+            body["removal_ground"] = grounds[body["id"]]
+
+
 def written_json(written: Written) -> dict[str, Any]:
     """The answer to a post or an edit: the Comment, its edit token and its deadline."""
     body = comment_json(written.comment, [], 0, own=True)

@@ -21,6 +21,8 @@ SCRIPT_STRINGS = (
     "err_text", "err_too_large", "err_unavailable", "err_website", "err_note", "err_too_fast",
     "err_form_expired",
     "share_copy_manual",
+    "notice_done",  # the legal notice's answer, with its reference
+    "removed_illegal", "removed_terms",  # placeholders of comments removed by a decision
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
@@ -15,6 +17,7 @@ from comments.schemas.comments import SORTS
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.services.discussion import reading
 from comments.services.form_signs import issue_form_token
+from comments.services.notices.placeholders import hidden_ids, removal_grounds
 from comments.web.discussion.present import thread_json
 from comments.web.embed.assets import asset_version
 from comments.web.embed.languages import Translator, choose, script_strings
@@ -35,7 +38,7 @@ def init_app(app: Flask) -> None:
 THEMES = ("auto", "light", "dark")
 # Words every comment repeats: translated once per page, not once per comment.
 COMMENT_WORDS = ("deleted", "anonymous", "edited", "pending", "like", "dislike", "reply", "edit",
-                 "delete", "flag")
+                 "delete", "flag", "removed_illegal", "removed_terms")
 FIRST_PAGE = 50
 
 
@@ -148,10 +151,13 @@ def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
         page = reading.thread_page(thread, args["sort"], args["limit"], None)
         items = arrange(page.nodes, max_depth)
         next_cursor = page.next_cursor
+    # Placeholders of comments a decision removed say on what ground (DSA Art. 17).
+    view = partial(comment_view, grounds=removal_grounds(hidden_ids(page.nodes))) \
+        if items else comment_view
     # The output of an autoescaping template: already escaped, so Markup only marks it so.
     listing = Markup(render_template(  # noqa: S704
-        "embed/_list.html", comments=[comment_view(item, article_url) for item in items],
-        t=t, w=w, view=comment_view, article_url=article_url, blank_avatar=avatar_svg(""),
+        "embed/_list.html", comments=[view(item, article_url) for item in items],
+        t=t, w=w, view=view, article_url=article_url, blank_avatar=avatar_svg(""),
     ))
     if memo is not None:
         memo.put(key, (listing, next_cursor, bool(items)), len(listing))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -72,8 +73,9 @@ def display_name(comment: Any) -> str:
     return comment.author if comment.status == CommentStatus.APPROVED else ""
 
 
-def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
-    """What the comment template needs to draw one comment."""
+def comment_view(item: Shown, article_url: str,
+                 grounds: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """What the comment template needs to draw one comment (`grounds`: why hidden ones went)."""
     comment = item.comment
     visible = comment.status == CommentStatus.APPROVED
     return {
@@ -91,6 +93,7 @@ def comment_view(item: Shown, article_url: str) -> dict[str, Any]:
         "likes": comment.likes,
         "dislikes": comment.dislikes,
         "deleted": not visible,
+        "removed_ground": None if visible or not grounds else grounds.get(comment.id),
         "reply_to": item.reply_to,
         "url": f"{article_url}#comment-{comment.id}",
         "replies": item.replies,

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         sites,
     )
     from comments.web.moderate import api as moderation_api
+    from comments.web.notices import pages as notice_pages  # noqa: F401 - adds routes to bp
 
     # Only the moderation UI's forms carry CSRF tokens; the JSON API is protected by
     # requiring JSON bodies, and the public API by being public.

@@ -1,0 +1,1 @@
+"""Notices of illegal content, statements of reasons, appeals, trusted flaggers, transparency."""

@@ -1,0 +1,1 @@
+"""Notices of illegal content: the public endpoints, the moderation API and the moderator pages."""
