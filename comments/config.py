@@ -69,6 +69,16 @@ DEFAULTS: dict[str, Any] = {
         "moderatorToken": {"type": "http", "scheme": "bearer",
                            "description": "An API token of a moderator (comments create-token)."},
     }}},
+    # Webhooks (services/webhooks/): retried with the MAIL_RETRY_* backoff, like all outgoing mail.
+    "WEBHOOKS_ALLOW_PRIVATE": False,  # true only in tests: loopback and private targets allowed
+    "WEBHOOKS_CONNECT_TIMEOUT": 3.0,  # seconds to connect to a receiver
+    "WEBHOOKS_TIMEOUT": 5.0,  # seconds for each read or write of a delivery
+    "WEBHOOKS_RESPONSE_LIMIT": 16 * 1024,  # bytes of a receiver's answer read (and kept)
+    "WEBHOOKS_BATCH_SIZE": 20,  # deliveries one worker claims at a time
+    "WEBHOOKS_GIVE_UP_SECONDS": 86400.0,  # a delivery still failing after this is given up
+    "WEBHOOKS_SECRET_GRACE_SECONDS": 86400.0,  # the old secret still signs after a rotation
+    "WEBHOOKS_DISABLE_AFTER_SECONDS": 86400.0,  # failing this long with no success: disabled
+    "WEBHOOKS_DISABLE_MIN_FAILURES": 10,  # ...and at least this many failed attempts
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

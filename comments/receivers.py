@@ -10,7 +10,8 @@ from flask import Flask
 
 from comments.services.mail import subscriptions
 from comments.services.moderation import held_mail
-from comments.signals import comment_posted, comment_status_changed
+from comments.services.webhooks import events as webhook_events
+from comments.signals import article_shared, comment_flagged, comment_posted, comment_status_changed
 
 #: Reply notifications first, then mail to moderators (the order outbox rows are written in).
 RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
@@ -18,6 +19,11 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (comment_status_changed, subscriptions.on_status_changed),
     (comment_posted, held_mail.on_comment_posted),
     (comment_status_changed, held_mail.on_status_changed),
+    # Webhooks: a delivery row per subscribed endpoint, in the same transaction.
+    (comment_posted, webhook_events.on_comment_posted),
+    (comment_status_changed, webhook_events.on_status_changed),
+    (comment_flagged, webhook_events.on_comment_flagged),
+    (article_shared, webhook_events.on_article_shared),
 )
 
 

@@ -13,3 +13,7 @@ comment_posted = _signals.signal("comment-posted")
 comment_status_changed = _signals.signal("comment-status-changed")
 #: sender: the Comment; kwargs: thread, site, before_text
 comment_edited = _signals.signal("comment-edited")
+#: sender: the Comment; kwargs: thread, site, reason, flag_count (a reader's new flag)
+comment_flagged = _signals.signal("comment-flagged")
+#: sender: the Share, just recorded; kwargs: site, thread
+article_shared = _signals.signal("article-shared")

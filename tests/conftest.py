@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.support.moderation",
     "tests.support.mailing",
     "tests.support.redis_server",
+    "tests.support.webhook_receiver",
 ]

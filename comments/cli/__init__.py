@@ -36,6 +36,9 @@ def _register() -> None:
 
     main.add_command(moderators.create_moderator)
     main.add_command(moderators.tokens)
+    from comments.cli import webhooks
+
+    main.add_command(webhooks.webhooks)
 
 
 _register()

@@ -8,6 +8,7 @@ import threading
 from types import FrameType
 
 import click
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 
@@ -33,9 +34,24 @@ def worker(once: bool) -> None:
         prune_finished_mail()
         return send_due_digests()
 
+    # Webhooks go out from the same process, in a thread of their own, so a slow receiver
+    # never holds up mail (and the other way round).
+    hooks = threading.Thread(target=_deliver_webhooks, args=(current_app._get_current_object(),
+                                                              stop, once), daemon=True)
+    hooks.start()
     tally = run_worker(stop, once=once, digests=periodic)
+    if not once:
+        stop.set()
+    hooks.join()
     click.echo(f"worker stopped: {tally.sent} sent, {tally.retried} to retry, "
                f"{tally.failed} failed, {tally.skipped} suppressed")
+
+
+def _deliver_webhooks(app: Flask, stop: threading.Event, once: bool) -> None:
+    from comments.services.webhooks.delivery import run_webhook_worker
+
+    with app.app_context():
+        run_webhook_worker(stop, once=once)
 
 
 @click.command()

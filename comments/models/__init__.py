@@ -10,6 +10,7 @@ from comments.models.rules import Rule
 from comments.models.share import Share
 from comments.models.site import Site
 from comments.models.thread import Thread
+from comments.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -30,5 +31,7 @@ __all__ = [
     "Thread",
     "UsedToken",
     "Vote",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "moderator_sites",
 ]

@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         sites,
     )
     from comments.web.moderate import api as moderation_api
+    from comments.web.webhooks import pages as webhook_pages  # noqa: F401 - adds routes to bp
 
     # Only the moderation UI's forms carry CSRF tokens; the JSON API is protected by
     # requiring JSON bodies, and the public API by being public.
@@ -49,6 +50,9 @@ def init_app(app: Flask) -> None:
     session.init_app(app)
     app.register_blueprint(bp)
     api.register_blueprint(moderation_api.bp)
+    from comments.web.webhooks import api as webhooks_api
+
+    api.register_blueprint(webhooks_api.bp)
 
 
 @bp.before_request
