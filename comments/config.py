@@ -79,6 +79,9 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOKS_SECRET_GRACE_SECONDS": 86400.0,  # the old secret still signs after a rotation
     "WEBHOOKS_DISABLE_AFTER_SECONDS": 86400.0,  # failing this long with no success: disabled
     "WEBHOOKS_DISABLE_MIN_FAILURES": 10,  # ...and at least this many failed attempts
+    # Live threads: how often an open embed polls its thread's newest page (0: never). Quiet
+    # threads poll less often (embed/thread/live.js); a CDN in front answers most polls.
+    "LIVE_POLL_SECONDS": 10.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

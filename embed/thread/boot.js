@@ -85,5 +85,6 @@ if (window.ResizeObserver) {
 tell({ type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }
+startLive();
 if (window.performance && performance.mark) { performance.mark("comments-ready"); }
 document.documentElement.setAttribute("data-ready", "1");

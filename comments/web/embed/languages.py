@@ -20,6 +20,7 @@ SCRIPT_STRINGS = (
     "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate",
     "err_text", "err_too_large", "err_unavailable", "err_website", "err_note", "err_too_fast",
     "err_form_expired",
+    "live_new", "live_arrived", "live_shown",
 )
 
 
