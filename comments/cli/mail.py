@@ -16,10 +16,11 @@ from flask.cli import with_appcontext
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
 @with_appcontext
 def worker(once: bool) -> None:
-    """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
+    """Deliver queued mail and webhooks (any number of workers, anywhere); stops on SIGTERM."""
     from comments.services.mail.digests import send_due_digests
     from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
+    from comments.services.webhooks.delivery import prune_finished_deliveries
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -32,12 +33,13 @@ def worker(once: bool) -> None:
     signal.signal(signal.SIGINT, request_stop)
     def periodic() -> int:
         prune_finished_mail()
+        prune_finished_deliveries()
         return send_due_digests()
 
     # Webhooks go out from the same process, in a thread of their own, so a slow receiver
     # never holds up mail (and the other way round).
-    hooks = threading.Thread(target=_deliver_webhooks, args=(current_app._get_current_object(),
-                                                              stop, once), daemon=True)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    hooks = threading.Thread(target=_deliver_webhooks, args=(app, stop, once), daemon=True)
     hooks.start()
     tally = run_worker(stop, once=once, digests=periodic)
     if not once:

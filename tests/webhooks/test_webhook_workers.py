@@ -83,3 +83,22 @@ def test_throughput_of_one_worker(app, post, webhook_receiver, capsys):
     with capsys.disabled():
         print(f"\nwebhook deliveries: {tally.delivered / elapsed:.0f}/s for one worker "
               f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+
+
+def test_comments_worker_delivers_webhooks_beside_mail(app, post, runner, webhook_receiver):
+    queued = queue_comments(app, post, webhook_receiver, 3)
+    result = runner.invoke(["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert set(webhook_receiver.ids()) == queued
+
+
+def test_finished_deliveries_are_pruned_with_finished_mail(app, post, webhook_receiver):
+    from comments.services.webhooks.delivery import prune_finished_deliveries, run_webhook_worker
+
+    queue_comments(app, post, webhook_receiver, 2)
+    with app.app_context():
+        run_webhook_worker(once=True)
+    sql(app, "UPDATE webhook_deliveries SET created_at = '2020-01-01 00:00:00+00:00' WHERE id = 1")
+    with app.app_context():
+        assert prune_finished_deliveries() == 1
+    assert sql(app, "SELECT id FROM webhook_deliveries") == [(2,)]

@@ -296,3 +296,20 @@ def run_webhook_worker(stop: threading.Event | None = None, *, once: bool = Fals
     log.info("webhook worker %s stopped: %s delivered, %s to retry, %s failed",
              worker, tally.delivered, tally.retried, tally.failed)
     return tally
+
+
+def prune_finished_deliveries(now: datetime | None = None) -> int:
+    """Delete delivered and failed deliveries older than `MAIL_KEEP_DAYS` (they hold names and
+    texts, like finished mail); how many."""
+    from sqlalchemy import delete
+
+    days = int(current_app.config["MAIL_KEEP_DAYS"])
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    with write_transaction() as session:
+        result = session.execute(
+            delete(WebhookDelivery)
+            .where(WebhookDelivery.status.in_(("delivered", "failed")),
+                   WebhookDelivery.created_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from comments.database.engine import write_transaction
 from comments.errors import Forbidden, Invalid, WebhookNotFound
@@ -133,6 +133,14 @@ def set_enabled(endpoint_id: int, enabled: bool, *, by: Moderator | None = None)
             endpoint.disabled_reason = None
             endpoint.failure_streak = 0
             endpoint.failing_since = None
+            # What waited past its day while the endpoint was off is given up, not sent late.
+            db.session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.endpoint_id == endpoint.id,
+                       WebhookDelivery.status == "pending", WebhookDelivery.give_up_at < utcnow())
+                .values(status="failed", last_error="gave up: the endpoint was switched off")
+                .execution_options(synchronize_session=False)
+            )
         elif endpoint.disabled_at is None:
             endpoint.disabled_at = utcnow()
             endpoint.disabled_reason = f"switched off by {_actor(by)}"
