@@ -62,7 +62,11 @@ def resolve(url: str) -> Target:
     Every address the name resolves to must pass, not only the first: a name that answers
     with one public and one private address is refused as a whole.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - raises on a malformed [IPv6] host
+    except ValueError as error:
+        raise UnsafeTarget("the URL is not valid") from error
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise UnsafeTarget("only http and https URLs can receive webhooks")
@@ -75,6 +79,8 @@ def resolve(url: str) -> Target:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError as error:
         raise UnsafeTarget("the URL's port is not valid") from error
+    if not 0 < port < 65536:
+        raise UnsafeTarget("the URL's port is not valid")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
@@ -98,7 +104,7 @@ def checked_url(url: str) -> str:
     url = (url or "").strip()
     if not url or len(url) > MAX_URL:
         raise Invalid(errors={"url": [f"Give an http(s) URL of at most {MAX_URL} characters."]})
-    if urlsplit(url).fragment:
+    if "#" in url:
         raise Invalid(errors={"url": ["A webhook URL has no #fragment."]})
     try:
         resolve(url)
