@@ -207,3 +207,20 @@ def test_the_body_signed_is_the_body_sent(app, post, webhook_receiver):
     item = webhook_receiver.received[0]
     assert Webhook(secret).verify(item.body, item.headers)["data"]["comment"]["html"] \
         == json.loads(item.body)["data"]["comment"]["html"]
+
+
+def test_the_worker_connects_to_the_address_it_checked_and_names_the_host(app, post,
+                                                                          webhook_receiver):
+    # Registered by name: the connection goes to the IP the check passed (127.0.0.1 here, with
+    # private targets allowed), and the receiver still sees its own name in Host.
+    from comments.services.webhooks.addresses import resolve
+
+    add_endpoint(app, webhook_receiver.url(host="localhost"), ["comment.created"])
+    with app.app_context():
+        target = resolve(webhook_receiver.url(host="localhost"))
+    assert target.address == "127.0.0.1"  # this machine's /etc/hosts
+    assert target.connect_url == f"http://127.0.0.1:{webhook_receiver.port}/hook"
+    assert target.host_header == f"localhost:{webhook_receiver.port}"
+    post(text="one")
+    assert deliver(app).delivered == 1
+    assert webhook_receiver.received[0].headers["host"] == f"localhost:{webhook_receiver.port}"
