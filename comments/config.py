@@ -88,6 +88,19 @@ DEFAULTS: dict[str, Any] = {
     "IPV6_PREFIX": 64,  # an IPv6 client is its /64 for limits, votes, flags, own-comment checks
     "NETWORK_PREFIXES": "24,48",  # one operator's IPv4 and IPv6 networks: its flags count once
     "PREVIEW_LIMIT": "30 per minute;300 per hour",  # previews per site and network
+    # Webhooks (services/webhooks/): retried with the MAIL_RETRY_* backoff, like all outgoing mail.
+    "WEBHOOKS_ALLOW_PRIVATE": False,  # true only in tests: loopback and private targets allowed
+    "WEBHOOKS_CONNECT_TIMEOUT": 3.0,  # seconds to connect to a receiver
+    "WEBHOOKS_TIMEOUT": 5.0,  # seconds for each read or write of a delivery
+    "WEBHOOKS_RESPONSE_LIMIT": 16 * 1024,  # bytes of a receiver's answer read (and kept)
+    "WEBHOOKS_BATCH_SIZE": 20,  # deliveries one worker claims at a time
+    "WEBHOOKS_GIVE_UP_SECONDS": 86400.0,  # a delivery still failing after this is given up
+    "WEBHOOKS_SECRET_GRACE_SECONDS": 86400.0,  # the old secret still signs after a rotation
+    "WEBHOOKS_DISABLE_AFTER_SECONDS": 86400.0,  # failing this long with no success: disabled
+    "WEBHOOKS_DISABLE_MIN_FAILURES": 10,  # ...and at least this many failed attempts
+    # Live threads: how often an open embed polls its thread's newest page (0: never). Quiet
+    # threads poll less often (embed/thread/live.js); a CDN in front answers most polls.
+    "LIVE_POLL_SECONDS": 10.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

@@ -206,3 +206,7 @@ def _retry_after(error: HTTPException) -> str:
     limit = getattr(error, "limit", None)
     seconds = getattr(getattr(limit, "limit", None), "get_expiry", lambda: 60)()
     return str(int(seconds))
+
+
+class WebhookNotFound(NotFound):
+    message = "No such webhook endpoint."

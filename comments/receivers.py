@@ -11,7 +11,14 @@ from flask import Flask
 from comments.services.mail import subscriptions
 from comments.services.moderation import held_mail
 from comments.services.notices import deciding as notice_decisions
-from comments.signals import comment_posted, comment_status_changed
+from comments.services.webhooks import events as webhook_events
+from comments.signals import (
+    article_shared,
+    comment_flagged,
+    comment_posted,
+    comment_status_changed,
+    notice_filed,
+)
 
 #: Reply notifications first, then mail to moderators (the order outbox rows are written in).
 RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
@@ -21,6 +28,12 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (comment_status_changed, held_mail.on_status_changed),
     # A public comment restricted without a notice gets its statement of reasons (DSA Art. 17).
     (comment_status_changed, notice_decisions.on_status_changed),
+    # Webhooks: a delivery row per subscribed endpoint, in the same transaction.
+    (comment_posted, webhook_events.on_comment_posted),
+    (comment_status_changed, webhook_events.on_status_changed),
+    (comment_flagged, webhook_events.on_comment_flagged),
+    (article_shared, webhook_events.on_article_shared),
+    (notice_filed, webhook_events.on_notice_filed),
 )
 
 

@@ -16,3 +16,7 @@ comment_edited = _signals.signal("comment-edited")
 
 #: sender: the Notice, just filed (it has an id and a reference); kwargs: site, comment
 notice_filed = _signals.signal("notice-filed")
+#: sender: the Comment; kwargs: thread, site, reason, flag_count (a reader's new flag)
+comment_flagged = _signals.signal("comment-flagged")
+#: sender: the Share, just recorded; kwargs: site, thread
+article_shared = _signals.signal("article-shared")

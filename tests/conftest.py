@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.support.mailing",
     "tests.support.redis_server",
     "tests.support.publisher",
+    "tests.support.webhook_receiver",
 ]

@@ -42,6 +42,9 @@ def _register() -> None:
     from comments.cli import notices
 
     main.add_command(notices.trusted_flaggers)
+    from comments.cli import webhooks
+
+    main.add_command(webhooks.webhooks)
 
 
 _register()

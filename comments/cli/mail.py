@@ -8,6 +8,7 @@ import threading
 from types import FrameType
 
 import click
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 
@@ -15,12 +16,13 @@ from flask.cli import with_appcontext
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
 @with_appcontext
 def worker(once: bool) -> None:
-    """Deliver queued mail (any number of workers, on any machine); stops cleanly on SIGTERM."""
+    """Deliver queued mail and webhooks (any number of workers, anywhere); stops on SIGTERM."""
     from comments.errors import NoPublicUrl
     from comments.services.mail.digests import send_due_digests
     from comments.services.mail.outbox import prune_finished_mail
     from comments.services.mail.worker import run_worker
     from comments.services.moderation.held_digest import send_held_digests
+    from comments.services.webhooks.delivery import prune_finished_deliveries
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -33,14 +35,32 @@ def worker(once: bool) -> None:
     signal.signal(signal.SIGINT, request_stop)
     def periodic() -> int:
         prune_finished_mail()
+        prune_finished_deliveries()
         return send_due_digests() + send_held_digests()
 
+    # Webhooks go out from the same process, in a thread of their own, so a slow receiver
+    # never holds up mail (and the other way round).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    hooks = threading.Thread(target=_deliver_webhooks, args=(app, stop, once), daemon=True)
+    hooks.start()
     try:
         tally = run_worker(stop, once=once, digests=periodic)
     except NoPublicUrl as error:
+        stop.set()
+        hooks.join()
         raise click.ClickException(error.message) from error
+    if not once:
+        stop.set()
+    hooks.join()
     click.echo(f"worker stopped: {tally.sent} sent, {tally.retried} to retry, "
                f"{tally.failed} failed, {tally.skipped} suppressed")
+
+
+def _deliver_webhooks(app: Flask, stop: threading.Event, once: bool) -> None:
+    from comments.services.webhooks.delivery import run_webhook_worker
+
+    with app.app_context():
+        run_webhook_worker(stop, once=once)
 
 
 @click.command()

@@ -11,6 +11,7 @@ from comments.models.rules import Rule
 from comments.models.share import Share
 from comments.models.site import Site
 from comments.models.thread import Thread
+from comments.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -35,5 +36,7 @@ __all__ = [
     "TrustedFlagger",
     "UsedToken",
     "Vote",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "moderator_sites",
 ]

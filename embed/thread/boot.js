@@ -112,5 +112,6 @@ if (window.matchMedia) {
 tell(keptByLoader ? { type: "ready", uri: config.uri, count, keys: LOADER_KEYS } : { type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }
+startLive();
 if (window.performance && performance.mark) { performance.mark("comments-ready"); }
 document.documentElement.setAttribute("data-ready", "1");

@@ -93,6 +93,8 @@ function build(c, level, replyTo) {
 // Replies nest up to the site's depth; deeper ones are listed flat under the last level, oldest
 // first, each saying whom it answers.
 function place(c, level, target) {
+  const drawn = document.getElementById(`comment-${c.id}`);
+  if (drawn) { drawn.remove(); } // shown live before its page was loaded: it moves here
   const item = build(c, level);
   target.appendChild(item);
   const replies = item.querySelector(".c-replies");

@@ -13,6 +13,7 @@ from comments.services.client import Client, network_key, operator_network
 from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump, comment_in_context
 from comments.services.hashing import address_hash, keyed_hash
+from comments.signals import comment_flagged
 
 
 def _visible(comment_id: int) -> tuple[Comment, Thread, Site]:
@@ -88,6 +89,8 @@ def flag(comment_id: int, reason: str, client: Client) -> None:
             .values(flag_count=Comment.flag_count + 1)
         )
         db.session.refresh(comment)
+        comment_flagged.send(comment, thread=thread, site=site, reason=reason,
+                             flag_count=comment.flag_count)
         threshold = site.settings.flag_threshold
         if (threshold and comment.flag_count >= threshold
                 and _flagging_networks(comment.id) >= threshold):

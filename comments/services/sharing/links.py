@@ -18,6 +18,7 @@ from comments.services.client import Client
 from comments.services.hashing import address_hash
 from comments.services.public_links import public_url
 from comments.services.sites import get_site
+from comments.signals import article_shared
 
 
 def create_link(site_key: str, uri: str, client: Client, title: str = "",
@@ -38,6 +39,7 @@ def create_link(site_key: str, uri: str, client: Client, title: str = "",
         session.add(share)
         session.flush()
         url = tracked_url(share)
+        article_shared.send(share, site=site, thread=thread)
     return share, site, thread, url
 
 

@@ -23,6 +23,7 @@ SCRIPT_STRINGS = (
     "share_copy_manual",
     "notice_done",  # the legal notice's answer, with its reference
     "removed_illegal", "removed_terms",  # placeholders of comments removed by a decision
+    "live_new", "live_arrived", "live_shown",
 )
 
 

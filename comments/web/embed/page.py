@@ -6,7 +6,7 @@ import time
 from functools import partial
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from marshmallow import ValidationError, fields, validate
 
@@ -119,6 +119,7 @@ def thread_page() -> Response:
         "edit_window": settings.edit_window, "require_author": settings.require_author,
         "require_email": settings.require_email, "text_max": settings.text_max_length,
         "share_by_email": settings.share_by_email, "strings": script_strings(language),
+        "live": {"poll": float(current_app.config["LIVE_POLL_SECONDS"])},
     }
     body = render_template(
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,

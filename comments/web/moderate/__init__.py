@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     )
     from comments.web.moderate import api as moderation_api
     from comments.web.notices import pages as notice_pages  # noqa: F401 - adds routes to bp
+    from comments.web.webhooks import pages as webhook_pages  # noqa: F401 - adds routes to bp
 
     # Only the moderation UI's forms carry CSRF tokens; the JSON API is protected by
     # requiring JSON bodies, and the public API by being public.
@@ -51,6 +52,9 @@ def init_app(app: Flask) -> None:
     session.init_app(app)
     app.register_blueprint(bp)
     api.register_blueprint(moderation_api.bp)
+    from comments.web.webhooks import api as webhooks_api
+
+    api.register_blueprint(webhooks_api.bp)
 
 
 @bp.before_request

@@ -1,0 +1,1 @@
+"""Webhooks: endpoints per site, events queued with their cause, signed deliveries."""

@@ -1,0 +1,1 @@
+"""Webhooks on the web: the moderation API's endpoints and the admins' pages."""
