@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
+    from comments.web.identity import readers as identity_readers
     from comments.web.mail import pages as mail_pages
     from comments.web.privacy import moderation_api
     from comments.web.privacy import pages as privacy
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(links.bp)
     api.register_blueprint(by_email.bp)
     api.register_blueprint(moderation_api.bp)
+    api.register_blueprint(identity_readers.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)

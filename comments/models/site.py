@@ -6,13 +6,14 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from comments.extensions import Base
 from comments.models.types import JSONType, UTCDateTime, utcnow
 
 MODERATION_MODES = ("publish", "hold_all", "hold_first", "hold_until")
+IDENTITY_MODES = ("anyone", "signed_in_or_anyone", "signed_in")
 
 
 @dataclass
@@ -45,6 +46,12 @@ class SiteSettings:
     erase_text: bool = False  # whether erasure removes a reader's text too
     retention_ip_days: int = 90
     retention_spam_days: int = 30
+    # Readers' identity (services/identity/): who may post, vote and flag (IDENTITY_MODES).
+    identity: str = "anyone"
+    # Seconds a signed-in reader may edit their own comment (deleting it has no limit).
+    reader_edit_window: int = 7 * 24 * 3600
+    # Verified readers with this many approved comments skip the hold of hold_first/hold_until.
+    trust_verified_after: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SiteSettings:
@@ -69,6 +76,9 @@ class Site(Base):
     allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
     mail_from: Mapped[str | None] = mapped_column(String(320))
     settings_data: Mapped[dict[str, Any]] = mapped_column("settings", JSONType, default=dict)
+    # The publisher's single sign-on key: an HS256 secret, or a PEM public key (RS256/EdDSA).
+    sso_secret: Mapped[str | None] = mapped_column(String(200))
+    sso_public_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -16,6 +16,7 @@ PURPOSES: dict[str, int] = {
     "confirm-email": 7 * 24 * 3600,
     "form": 24 * 3600,
     "privacy": 2 * 24 * 3600,
+    "reader": 30 * 24 * 3600,  # a signed-in reader's session (READER_TOKEN_MAX_AGE rules)
 }
 
 
