@@ -8,6 +8,7 @@ from typing import Any
 from blinker import Signal
 from flask import Flask
 
+from comments.services.identity import picks
 from comments.services.mail import subscriptions
 from comments.services.moderation import held_mail
 from comments.signals import comment_posted, comment_status_changed
@@ -18,6 +19,7 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (comment_status_changed, subscriptions.on_status_changed),
     (comment_posted, held_mail.on_comment_posted),
     (comment_status_changed, held_mail.on_status_changed),
+    (comment_status_changed, picks.on_status_changed),
 )
 
 

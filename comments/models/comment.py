@@ -61,7 +61,8 @@ class Comment(Base):
     reader_id: Mapped[int | None] = mapped_column(
         ForeignKey("readers.id", ondelete="SET NULL"), index=True)
     verified: Mapped[bool] = mapped_column(default=False)
-    badges: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Comma-separated (a read splits a short string instead of parsing JSON on every row).
+    badges: Mapped[str] = mapped_column(String(300), default="")
     featured: Mapped[bool] = mapped_column(default=False)  # an editors' pick
     # Who posted, as votes key readers (services/identity/voters.py): own votes are refused.
     author_key: Mapped[str | None] = mapped_column(String(64))

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 
-SORTS = ("oldest", "newest", "top")
+SORTS = ("oldest", "newest", "top", "featured")
 
 
 class ThreadQuery(BaseSchema):
@@ -136,6 +136,7 @@ class ThreadOut(BaseSchema):
     url = fields.String(required=True)
     count = fields.Integer(required=True)
     closed = fields.Boolean(required=True)
+    featured_count = fields.Integer(metadata={"description": "How many editors' picks it has."})
 
 
 class CommentOut(BaseSchema):
@@ -154,6 +155,10 @@ class CommentOut(BaseSchema):
     reply_count = fields.Integer(required=True)
     pinned = fields.Boolean()
     depth = fields.Integer()
+    verified = fields.Boolean(metadata={"description": "Posted by a signed-in reader."})
+    badges = fields.List(fields.String(), metadata={
+        "description": "The author's badges: the publisher's (e.g. `subscriber`) and `staff`."})
+    featured = fields.Boolean(metadata={"description": "An editors' pick."})
 
 
 class CommentPosted(CommentOut):

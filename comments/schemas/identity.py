@@ -83,3 +83,18 @@ class MeOut(BaseSchema):
     comments = fields.List(fields.Nested(MyCommentOut), required=True)
     subscriptions = fields.List(fields.Nested(MySubscriptionOut), required=True)
     data_requests = fields.List(fields.Nested(MyRequestOut), required=True)
+
+
+class AuthorHeaders(BaseSchema):
+    """Proof of authorship: the comment's edit token, or the signed-in author's reader token."""
+
+    x_edit_token = fields.String(data_key="X-Edit-Token", validate=validate.Length(min=1, max=500),
+                                 metadata={"description": "The edit token of the comment."})
+    x_reader_token = fields.String(
+        data_key="X-Reader-Token", validate=validate.Length(min=1, max=1000),
+        metadata={"description": "The reader token of the comment's signed-in author."})
+
+    @validates_schema
+    def _one_proof(self, data: dict[str, Any], **_: Any) -> None:
+        if "x_edit_token" not in data and "x_reader_token" not in data:
+            raise ValidationError("Send X-Edit-Token or X-Reader-Token.", "X-Edit-Token")

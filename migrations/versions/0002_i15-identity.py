@@ -71,7 +71,8 @@ def upgrade():
         batch_op.add_column(sa.Column("reader_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("verified", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
-        batch_op.add_column(sa.Column("badges", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("badges", sa.String(length=300), nullable=False,
+                                      server_default=""))
         batch_op.add_column(sa.Column("featured", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
         batch_op.add_column(sa.Column("author_key", sa.String(length=64), nullable=True))
@@ -79,12 +80,18 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f("fk_comments_reader_id_readers"), "readers",
                                     ["reader_id"], ["id"], ondelete="SET NULL")
 
+    with op.batch_alter_table("threads", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("featured_count", sa.Integer(), nullable=False,
+                                      server_default="0"))
+
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sso_secret", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("sso_public_key", sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("threads", schema=None) as batch_op:
+        batch_op.drop_column("featured_count")
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.drop_column("sso_public_key")
         batch_op.drop_column("sso_secret")

@@ -61,7 +61,7 @@ def _refresh_comments(reader: Reader) -> None:
     """The reader's comments show their current name and badges."""
     db.session.execute(
         update(Comment).where(Comment.reader_id == reader.id)
-        .values(author=reader.name, badges=badges_of(reader, None))
+        .values(author=reader.name, badges=",".join(badges_of(reader, None)))
         .execution_options(synchronize_session=False)
     )
 
@@ -163,7 +163,7 @@ def erase_me(token: str) -> dict[str, int]:
             record(site, reader.email, "erase", "reader").email_hash = ""
         session.execute(
             update(Comment).where(Comment.reader_id == reader.id)
-            .values(reader_id=None, author="", verified=False, badges=[], author_key=None)
+            .values(reader_id=None, author="", verified=False, badges="", author_key=None)
             .execution_options(synchronize_session=False)
         )
         session.delete(reader)

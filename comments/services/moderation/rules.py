@@ -246,6 +246,10 @@ def validate_pattern(kind: str, pattern: str) -> str:
         if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", ascii_name):
             raise Invalid(errors={"pattern": ["Not a domain name."]})
         return value
+    if kind == "ban_reader":
+        if not re.fullmatch(r"[1-9][0-9]{0,9}", value):
+            raise Invalid(errors={"pattern": ["A reader's id (a whole number)."]})
+        return value
     try:
         return str(ipaddress.ip_network(value, strict=False))
     except ValueError as error:

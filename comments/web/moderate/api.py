@@ -113,7 +113,7 @@ def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
 
 ACTION_RULE = (
     "/comments/<int(max=2147483647):comment_id>"
-    "/<any(approve, reject, spam, delete, restore, pin, unpin):action>"
+    "/<any(approve, reject, spam, delete, restore, pin, unpin, feature, unfeature):action>"
 )
 
 
@@ -122,7 +122,7 @@ ACTION_RULE = (
 @accepts_empty_body
 @bp.response(200, ModComment)
 def act(comment_id: int, action: str) -> Response:
-    """Approve, reject, mark as spam, delete, restore, pin or unpin a comment."""
+    """Approve, reject, mark as spam, delete, restore, pin, unpin, feature or unfeature a comment."""
     actions.act(comment_id, action, g.api_moderator)
     return jsonify(_one(comment_id))
 
