@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 from comments.fast_lane.caching import answer_memo, encode, public_json, thread_etag
 from comments.fast_lane.handoff import thread_head_of_request
 from comments.models import Site, Thread
-from comments.schemas.identity import AuthorHeaders
 from comments.schemas.comments import (
     CommentEdit,
     CommentIn,
@@ -24,6 +23,7 @@ from comments.schemas.comments import (
     VoteIn,
     VotesOut,
 )
+from comments.schemas.identity import AuthorHeaders
 from comments.services.discussion import posting, reactions, reading
 from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
