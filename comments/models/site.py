@@ -48,6 +48,7 @@ class SiteSettings:
     retention_spam_days: int = 30
     # Readers' identity (services/identity/): who may post, vote and flag (IDENTITY_MODES).
     identity: str = "anyone"
+    email_sign_in: bool = True  # the embed offers sign-in by emailed code (unless identity=anyone)
     # Seconds a signed-in reader may edit their own comment (deleting it has no limit).
     reader_edit_window: int = 7 * 24 * 3600
     # Verified readers with this many approved comments skip the hold of hold_first/hold_until.

@@ -82,6 +82,7 @@ pressStoredVotes();
 if (window.ResizeObserver) {
   new ResizeObserver(() => { tell({ type: "height", height: Math.ceil(document.body.getBoundingClientRect().height) }); }).observe(document.body);
 }
+showIdentity();
 tell({ type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }

@@ -174,10 +174,18 @@ def edit_deadline(comment: Comment, site: Site) -> Any:
 
 def _authorised(comment_id: int, token: str | None, reader_token: str | None = None,
                 deleting: bool = False) -> tuple[Comment, Thread, Site]:
-    if reader_token and not token:
-        return authors.own_comment(comment_id, reader_token, deleting=deleting)
-    if not token:
+    if token:
+        try:
+            return _by_edit_token(comment_id, token)
+        except (BadEditToken, EditWindowOver):
+            if not reader_token:
+                raise
+    if not reader_token:
         raise BadEditToken()
+    return authors.own_comment(comment_id, reader_token, deleting=deleting)
+
+
+def _by_edit_token(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     comment, thread, site = comment_in_context(comment_id)
     window = site.settings.edit_window
     try:

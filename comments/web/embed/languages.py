@@ -20,6 +20,9 @@ SCRIPT_STRINGS = (
     "err_malformed", "err_network", "err_not_found", "err_own_vote", "err_rate",
     "err_text", "err_too_large", "err_unavailable", "err_website", "err_note", "err_too_fast",
     "err_form_expired",
+    # Readers' identity (embed/thread/identity.js).
+    "editors_pick", "verified", "badge_staff", "signed_in_as", "code_sent", "err_bad_code",
+    "err_sign_in", "err_bad_reader_token",
 )
 
 

@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
 THEMES = ("auto", "light", "dark")
 # Words every comment repeats: translated once per page, not once per comment.
 COMMENT_WORDS = ("deleted", "anonymous", "edited", "pending", "like", "dislike", "reply", "edit",
-                 "delete", "flag")
+                 "delete", "flag", "verified", "badge_staff", "editors_pick")
 FIRST_PAGE = 50
 
 
@@ -117,6 +117,7 @@ def thread_page() -> Response:
         "edit_window": settings.edit_window, "require_author": settings.require_author,
         "require_email": settings.require_email, "text_max": settings.text_max_length,
         "share_by_email": settings.share_by_email, "strings": script_strings(language),
+        "identity": settings.identity, "email_sign_in": settings.email_sign_in,
     }
     body = render_template(
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,
