@@ -37,6 +37,10 @@ class Reader(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    #: Not a column: whether the reader's address is a moderator's of their site, when the
+    #: reader was loaded with it (sessions.reader_of_token); None when not known yet.
+    is_staff = None
+
 
 class SeenTokenId(Base):
     """An SSO token's `jti`, kept until the token expires so that it is accepted only once."""

@@ -36,7 +36,6 @@ def take_author(comment: Comment, site: Site, new: NewComment, client: Client) -
     comment.verified = bool(reader.verified)
     comment.badges = ",".join(badges_of(reader, site))
     comment.notify_replies = bool(new.notify_replies and reader.email)
-    reader.last_seen_at = utcnow()
     return who
 
 

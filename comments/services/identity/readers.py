@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 
 from comments.database.engine import write_transaction
 from comments.extensions import db
-from comments.models import Comment, Moderator, Reader, Site, Subscription, Thread
+from comments.models import Comment, Reader, Site, Subscription, Thread
 from comments.models.types import isoformat, utcnow
 from comments.services.hashing import email_hash
 from comments.services.identity import sessions
+from comments.services.identity.sessions import staff_of_reader
 from comments.services.identity.sso import SsoUser, read_sso_token
 from comments.services.sites import get_site
 
@@ -92,12 +93,10 @@ def badges_of(reader: Reader, site: Site | None) -> list[str]:
 
 def _is_moderator(reader: Reader) -> bool:
     """Whether an active moderator of the reader's site has the reader's (verified) address."""
-    moderator = db.session.execute(
-        select(Moderator).where(Moderator.email == reader.email, Moderator.disabled.is_(False))
-    ).scalar_one_or_none()
-    if moderator is None:
-        return False
-    return bool(moderator.all_sites or any(s.id == reader.site_id for s in moderator.sites))
+    if reader.is_staff is not None:  # loaded with the reader for this write
+        return bool(reader.is_staff)
+    return bool(db.session.execute(
+        select(staff_of_reader()).where(Reader.id == reader.id)).scalar())
 
 
 def reader_json(reader: Reader) -> dict[str, Any]:

@@ -139,6 +139,7 @@ class RuleSet:
     emails: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
     networks: NetworkSet = field(default_factory=NetworkSet)
+    readers: frozenset[str] = frozenset()  # ids of banned signed-in readers (services/identity/)
 
     def blocked_word(self, text: str) -> str | None:
         """The first blocked word in `text`, if any."""
@@ -193,6 +194,8 @@ def _compile_rows(rows: tuple[tuple[str, str], ...]) -> RuleSet:
             rules.emails.add(pattern.strip().lower())
         elif kind == "ban_domain":
             rules.domains.add(pattern.strip().lower().lstrip("@").lstrip("."))
+        elif kind == "ban_reader":
+            rules.readers = rules.readers | {pattern.strip()}
         elif kind == "ban_network":
             try:
                 networks.append(ipaddress.ip_network(pattern.strip(), strict=False))
