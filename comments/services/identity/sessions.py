@@ -29,9 +29,10 @@ def reader_of_token(token: str, site: Site | None = None) -> Reader:
     if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
         raise BadReaderToken()
     row = db.session.execute(_reader_statement(), {"id": payload["r"]}).first()
-    reader = row[0] if row is not None else None
-    if reader is not None:
-        reader.is_staff = bool(row[1])  # type: ignore[index]
+    reader: Reader | None = None
+    if row is not None:
+        reader = row[0]
+        reader.is_staff = bool(row[1])
     if (reader is None or reader.site_id != payload.get("s")
             or reader.generation != payload.get("g")
             or (site is not None and reader.site_id != site.id)):
