@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.identity.support import hs256_secret, reader_token
 from tests.support.app import post_comment
 from tests.support.moderation import bearer, make_moderator, make_site, make_token
@@ -98,3 +100,24 @@ def test_the_queue_page_offers_feature(app, client):
     sign_in(client, "mod@example.com")
     page = client.get("/moderate/?status=approved").get_data(as_text=True)
     assert f"/moderate/comments/{comment_id}/feature" in page
+
+
+def test_the_moderator_ui_shows_a_readers_history(app, client, runner):
+    from tests.support.moderation import sign_in
+
+    secret = hs256_secret(runner)
+    token = reader_token(client, secret)
+    post_comment(client, uri="/a/", text="Reader on a.", headers={"X-Reader-Token": token})
+    post_comment(client, uri="/b/", text="Reader on b.", headers={"X-Reader-Token": token})
+    make_moderator(app, "mod@example.com", sites=["default"])
+    sign_in(client, "mod@example.com")
+    queue_page = client.get("/moderate/?status=approved").get_data(as_text=True)
+    link = re.search(r'href="(/moderate/readers/\d+)"', queue_page).group(1)
+    page = client.get(link).get_data(as_text=True)
+    assert "Reader on a." in page and "Reader on b." in page and "jane@example.org" in page
+    make_site(app, "other")
+    make_moderator(app, "outsider@example.com", sites=["other"])
+    client.post("/moderate/signout")
+    other = app.test_client()
+    sign_in(other, "outsider@example.com")
+    assert other.get(link).status_code == 403
