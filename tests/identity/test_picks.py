@@ -121,3 +121,22 @@ def test_the_moderator_ui_shows_a_readers_history(app, client, runner):
     other = app.test_client()
     sign_in(other, "outsider@example.com")
     assert other.get(link).status_code == 403
+
+
+def test_feeds_mark_verified_readers_badges_and_picks(client, runner, admin_token):
+    from xml.etree import ElementTree
+
+    secret = hs256_secret(runner)
+    token = reader_token(client, secret, user={"id": "s-1", "username": "The Desk",
+                                               "email": "desk@example.org", "badges": ["staff"]})
+    signed = post_comment(client, text="From the desk.", headers={"X-Reader-Token": token})
+    post_comment(client, text="Plain.", author="Ann")
+    client.post(f"/api/v1/moderation/comments/{signed.get_json()['id']}/feature",
+                headers=bearer(admin_token))
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    for url in (f"/api/v1/feeds/comments.atom?uri={URI}", "/api/v1/feeds/recent.atom"):
+        feed = ElementTree.fromstring(client.get(url).data)
+        terms = {entry.findtext("a:author/a:name", namespaces=atom):
+                 [c.get("term") for c in entry.findall("a:category", atom)]
+                 for entry in feed.findall("a:entry", atom)}
+        assert terms == {"The Desk": ["verified", "badge:staff", "editors-pick"], "Ann": []}
