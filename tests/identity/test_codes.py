@@ -117,3 +117,13 @@ def test_a_code_is_bound_to_its_site_and_address(app, client, smtp_server):
                         json={"site": "other", "email": "reader@example.org", "code": code})
     assert other.status_code == 403
     assert give(client, code).status_code == 200
+
+
+def test_prune_removes_expired_codes_and_token_ids(app, client, runner, smtp_server):
+    ask(client)
+    ask(client, email="other@example.org")
+    sql(app, "UPDATE sign_in_codes SET expires_at = created_at WHERE id = "
+             "(SELECT MIN(id) FROM sign_in_codes)")
+    assert "Would remove 1 expired" in runner.invoke(["prune", "--dry-run"]).output
+    assert "Removed 1 expired" in runner.invoke(["prune"]).output
+    assert sql(app, "SELECT COUNT(*) FROM sign_in_codes") == [(1,)]
