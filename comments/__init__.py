@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from comments.web.discussion import comments, counts, feeds
     from comments.web.embed import page as embed
+    from comments.web.identity import readers as identity_readers
     from comments.web.mail import pages as mail_pages
     from comments.web.notices import appeal_page
     from comments.web.notices import moderation_api as notices_moderation_api
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(articles_api.bp)
     api.register_blueprint(notices.bp)
     api.register_blueprint(notices_moderation_api.bp)
+    api.register_blueprint(identity_readers.bp)
     # Pages and operations.
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)

@@ -103,6 +103,14 @@ DEFAULTS: dict[str, Any] = {
     "LIVE_POLL_SECONDS": 10.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Readers' identity (services/identity/).
+    "READER_TOKEN_MAX_AGE": 30 * 24 * 3600,  # seconds a reader stays signed in
+    "SSO_LEEWAY_SECONDS": 60,  # clock skew allowed on an SSO token's iat and exp
+    "SIGN_IN_CODE_MINUTES": 15,
+    "SIGN_IN_CODE_TRIES": 5,
+    "SIGN_IN_CODES_PER_ADDRESS_HOUR": 5,  # codes mailed to one address in an hour
+    "SIGN_IN_CODES_PER_NETWORK_HOUR": 20,  # codes asked for from one network in an hour
+    "SIGN_IN_LIMIT_READERS": "10 per minute;60 per hour",  # POST /api/v1/readers/session
 }
 
 

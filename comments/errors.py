@@ -70,6 +70,22 @@ class BadFormToken(Forbidden):
     code, message = "bad_form_token", "This form has expired; reload the page and try again."
 
 
+class BadReaderToken(Forbidden):
+    code, message = "bad_reader_token", "This sign-in is not valid, has expired or was revoked."
+
+
+class BadSsoToken(Forbidden):
+    code, message = "bad_sso_token", "This single sign-on token is not valid for this site."
+
+
+class BadSignInCode(Forbidden):
+    code, message = "bad_code", "This code is wrong or has expired; ask for a new one."
+
+
+class SignInRequired(Forbidden):
+    code, message = "sign_in_required", "Sign in to do this on this site."
+
+
 class Invalid(DomainError):
     status, code, message = 422, "invalid", "Some fields are not valid."
 

@@ -8,6 +8,7 @@ from typing import Any
 from blinker import Signal
 from flask import Flask
 
+from comments.services.identity import picks
 from comments.services.mail import subscriptions
 from comments.services.moderation import held_mail
 from comments.services.notices import deciding as notice_decisions
@@ -34,6 +35,7 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (comment_flagged, webhook_events.on_comment_flagged),
     (article_shared, webhook_events.on_article_shared),
     (notice_filed, webhook_events.on_notice_filed),
+    (comment_status_changed, picks.on_status_changed),
 )
 
 

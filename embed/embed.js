@@ -64,11 +64,14 @@
       });
       f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars, page: pageBackground(f.target) }, f.origin);
       if (Array.isArray(data.keys)) { handState(f, data.keys); }
+      sendIdentity(f, {});
     } else if (data.type === "store" && STATE_KEY.test(data.key) && typeof data.value === "string" &&
                data.value.length <= 100000) {
       try { w.localStorage.setItem("comments:" + f.origin + ":" + data.key, data.value); } catch (e) { /* denied or full */ }
     } else if (data.type === "count" && typeof data.count === "number") {
       shown(f.origin, f.site, f.uri, data.count);
+    } else if (data.type === "identity") {
+      keep(identityKey(f), data.reader && typeof data.reader.token === "string" ? data.reader : null);
     } else if (data.type === "scroll" && data.top >= 0) {
       w.scrollTo({ top: f.frame.getBoundingClientRect().top + w.pageYOffset + data.top, behavior: "smooth" });
     }
@@ -96,6 +99,50 @@
     return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] < 0.18 ? "dark" : "light";
   }
 
+  /* Identity: the reader token and the anonymous browser key, kept here in the page's own
+     storage because a cross-site frame gets none; handed to the frame on each load. An SSO
+     reader's kept token is used only while the page hands over the same SSO token. */
+  var KEY_SHAPE = /^[A-Za-z0-9_-]{22,64}$/;
+  function kept(name) {
+    try { return JSON.parse(w.localStorage.getItem(name) || "null"); } catch (e) { return null; }
+  }
+  function keep(name, value) {
+    try {
+      if (value) { w.localStorage.setItem(name, JSON.stringify(value)); } else { w.localStorage.removeItem(name); }
+    } catch (e) { /* no storage here either: the frame keeps them for this visit */ }
+  }
+  function identityKey(f) { return "comments.identity:" + f.origin + ":" + f.site; }
+  function browserKey(origin) {
+    var name = "comments.browser:" + origin;
+    var key = kept(name);
+    if (typeof key !== "string" || !KEY_SHAPE.test(key)) {
+      var bytes = new Uint8Array(18);
+      w.crypto.getRandomValues(bytes);
+      key = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+      keep(name, key);
+    }
+    return key;
+  }
+  function sendIdentity(f, extra) {
+    var reader = kept(identityKey(f));
+    if (reader && (reader.sso || "") !== (f.sso || "")) {
+      // Signed in by another SSO token, or the page no longer hands one over.
+      if (!f.sso || reader.sso) { keep(identityKey(f), null); }
+      reader = null;
+    }
+    var message = { comments: 1, type: "identity", reader: reader, sso: f.sso || "", browserKey: browserKey(f.origin) };
+    Object.keys(extra).forEach(function (name) { message[name] = extra[name]; });
+    f.frame.contentWindow.postMessage(message, f.origin);
+  }
+  // window.comments.login(token) / logout(): for pages that sign readers in without a reload.
+  var api = w.comments = w.comments || {};
+  api.login = api.login || function (token) {
+    frames.forEach(function (f) { f.sso = String(token || ""); if (f.ready) { sendIdentity(f, {}); } });
+  };
+  api.logout = api.logout || function () {
+    frames.forEach(function (f) { f.sso = ""; keep(identityKey(f), null); if (f.ready) { sendIdentity(f, { logout: 1 }); } });
+  };
+
   function embed(script) {
     var origin = new URL(script.src, w.location.href).origin;
     var data = script.dataset;
@@ -118,7 +165,7 @@
         // "auto" is decided as the frame goes in: by then the page has its final background.
         params.set("theme", theme(data.theme || "auto", target));
         frame.src = origin + "/embed/thread?" + params + hash;
-        var f = { frame: frame, origin: origin, site: site, uri: uri, target: target, lang: lang };
+        var f = { frame: frame, origin: origin, site: site, uri: uri, target: target, lang: lang, sso: data.ssoToken || "" };
         frame.addEventListener("load", function () { w.setTimeout(function () { refused(f); }, 1500); });
         target.appendChild(frame);
         frames.push(f);

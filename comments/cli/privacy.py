@@ -77,3 +77,8 @@ def prune(site_key: str | None, batch_size: int, dry_run: bool) -> None:
     click.echo(f"{verb} {report.address_hashes} address hashes; "
                f"{'would remove' if dry_run else 'removed'} {report.comments_removed} spam or "
                f"rejected comments and emptied {report.placeholders} that have replies.")
+    from comments.services.identity.upkeep import prune_spent
+
+    spent = prune_spent(dry_run=dry_run)
+    click.echo(f"{'Would remove' if dry_run else 'Removed'} {spent} expired sign-in codes and "
+               "single sign-on token ids.")

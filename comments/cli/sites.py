@@ -24,6 +24,8 @@ SETTING_OPTIONS = [
     ("flag_threshold", "--flag-threshold", int),
     ("share_by_email", "--share-by-email/--no-share-by-email", bool),
     ("article_facts", "--article-facts", str),  # fetch | publisher | open (docs/api.md, "Articles")
+    ("identity", "--identity", str),
+    ("trust_verified_after", "--trust-verified-after", int),
 ]
 
 
@@ -96,14 +98,23 @@ def add(key: str, base_url: str, name: str, origins: tuple[str, ...], mail_from:
 @click.option("--remove-origin", "remove_origins", multiple=True,
               help="Stop one origin from embedding, keeping the others (repeatable).")
 @click.option("--mail-from", default=None)
+@click.option("--sso-secret", is_flag=True,
+              help="Make a new HS256 single sign-on secret and print it, this once.")
+@click.option("--sso-public-key", type=click.File("r"), default=None,
+              help="A PEM file: the publisher's RS256 or EdDSA public key for single sign-on.")
+@click.option("--no-sso", is_flag=True, help="Turn single sign-on off.")
 @_setting_options
 @with_appcontext
 def update(key: str, base_url: str | None, name: str | None, origins: tuple[str, ...],
            add_origins: tuple[str, ...], remove_origins: tuple[str, ...],
-           mail_from: str | None, raw_settings: tuple[str, ...], **options: Any) -> None:
-    """Change a site's URL, origins or settings."""
+           mail_from: str | None, raw_settings: tuple[str, ...], sso_secret: bool,
+           sso_public_key: Any, no_sso: bool, **options: Any) -> None:
+    """Change a site's URL, origins, settings or single sign-on key."""
+    from comments.services.identity import sso_keys
     from comments.services.sites import get_site, origin_of, update_site
 
+    if sum((sso_secret, sso_public_key is not None, no_sso)) > 1:
+        raise click.UsageError("Give one of --sso-secret, --sso-public-key and --no-sso.")
     try:
         before = list(get_site(key).allowed_origins)
         site = update_site(key, base_url=base_url, name=name, origins=list(origins) or None,
@@ -111,6 +122,16 @@ def update(key: str, base_url: str | None, name: str | None, origins: tuple[str,
                            add_origins=list(add_origins), remove_origins=list(remove_origins))
         added = [origin_of(value) for value in add_origins]
         removed = [origin_of(value) for value in remove_origins]
+        if sso_secret:
+            secret = sso_keys.new_sso_secret(key)
+            click.echo("SSO secret (HS256), shown only this once; sign readers' tokens with it:")
+            click.echo(secret)
+        elif sso_public_key is not None:
+            algorithm = sso_keys.set_sso_public_key(key, sso_public_key.read(20_000))
+            click.echo(f"SSO public key set: tokens must be signed with {algorithm}.")
+        elif no_sso:
+            sso_keys.remove_sso_key(key)
+            click.echo("Single sign-on is off.")
     except DomainError as error:
         _fail(error)
         return

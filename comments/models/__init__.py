@@ -2,6 +2,7 @@
 
 from comments.models.audit import ModerationEvent
 from comments.models.comment import Comment, CommentStatus, Flag, Vote
+from comments.models.identity import Reader, SeenTokenId, SignInCode
 from comments.models.mail import OutboxMessage, Subscription, Suppression
 from comments.models.moderator import ApiToken, Moderator, moderator_sites
 from comments.models.notices import Appeal, Decision, Notice, TrustedFlagger
@@ -27,8 +28,11 @@ __all__ = [
     "OutboxMessage",
     "PrivacyRequest",
     "QuotaClaim",
+    "Reader",
     "Rule",
+    "SeenTokenId",
     "Share",
+    "SignInCode",
     "Site",
     "Subscription",
     "Suppression",

@@ -57,6 +57,15 @@ class Comment(Base):
     notify_replies: Mapped[bool] = mapped_column(default=False)
     import_key: Mapped[str | None] = mapped_column(String(200))  # source:id of an import
     extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Identity (services/identity/): who posted, as shown; copied from the reader when written.
+    reader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("readers.id", ondelete="SET NULL"), index=True)
+    verified: Mapped[bool] = mapped_column(default=False)
+    # Comma-separated (a read splits a short string instead of parsing JSON on every row).
+    badges: Mapped[str] = mapped_column(String(300), default="")
+    featured: Mapped[bool] = mapped_column(default=False)  # an editors' pick
+    # Who posted, as votes key readers (services/identity/voters.py): own votes are refused.
+    author_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from comments.extensions import Base
 from comments.models.types import UTCDateTime, utcnow
 
-RULE_KINDS = ("block_word", "hold_word", "ban_email", "ban_domain", "ban_network")
+RULE_KINDS = ("block_word", "hold_word", "ban_email", "ban_domain", "ban_network", "ban_reader")
 
 
 class Rule(Base):

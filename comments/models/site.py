@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from comments.extensions import Base
@@ -16,6 +16,7 @@ MODERATION_MODES = ("publish", "hold_all", "hold_first", "hold_until")
 # Where an article's title and existence come from: the site's own page, the publisher's API,
 # or readers (titles confirmed by a moderator before they are shown). See services/articles/.
 ARTICLE_FACTS_MODES = ("fetch", "publisher", "open")
+IDENTITY_MODES = ("anyone", "signed_in_or_anyone", "signed_in")
 
 
 @dataclass
@@ -50,6 +51,13 @@ class SiteSettings:
     retention_spam_days: int = 30
     article_facts: str = "fetch"  # one of ARTICLE_FACTS_MODES
     new_threads_per_network: int = 20  # per day, on an `open` site: threads one network may start
+    # Readers' identity (services/identity/): who may post, vote and flag (IDENTITY_MODES).
+    identity: str = "anyone"
+    email_sign_in: bool = True  # the embed offers sign-in by emailed code (unless identity=anyone)
+    # Seconds a signed-in reader may edit their own comment (deleting it has no limit).
+    reader_edit_window: int = 7 * 24 * 3600
+    # Verified readers with this many approved comments skip the hold of hold_first/hold_until.
+    trust_verified_after: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SiteSettings:
@@ -74,6 +82,9 @@ class Site(Base):
     allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
     mail_from: Mapped[str | None] = mapped_column(String(320))
     settings_data: Mapped[dict[str, Any]] = mapped_column("settings", JSONType, default=dict)
+    # The publisher's single sign-on key: an HS256 secret, or a PEM public key (RS256/EdDSA).
+    sso_secret: Mapped[str | None] = mapped_column(String(200))
+    sso_public_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -32,6 +32,7 @@ class Thread(Base):
     closed: Mapped[bool] = mapped_column(default=False)
     count: Mapped[int] = mapped_column(default=0)  # approved comments, the public count
     pending_count: Mapped[int] = mapped_column(default=0)
+    featured_count: Mapped[int] = mapped_column(default=0)  # approved editors' picks
     version: Mapped[int] = mapped_column(default=1)  # bumped on every visible change
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_comment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element
 from comments.models import CommentStatus
 from comments.porting.records import (
     SourceComment,
+    SourceReader,
     SourceThread,
     UriMap,
     clean_email,
@@ -79,6 +80,11 @@ def _post(element: Element) -> SourceComment:
         email=clean_email(child_text(author, "email")) if author is not None else None,
         ip=child_text(element, "ipAddress") or None,
     )
+    username = child_text(author, "username") if author is not None else ""
+    if author is not None and username and child_text(author, "isAnonymous") != "true":
+        # A Disqus account: a reader of the site, though not one the publisher vouches for.
+        record.reader = SourceReader(subject=f"disqus:{username[:200]}", name=record.author,
+                                     email=record.email)
     if not dsq_id:
         # Replies point at dsq:id; without one, a second import could not recognise the post.
         record.problem = "no dsq:id in the source"

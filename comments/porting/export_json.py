@@ -10,7 +10,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from comments.extensions import db
-from comments.models import Comment, Site, Subscription, Thread
+from comments.models import Comment, Reader, Site, Subscription, Thread
 from comments.models.types import isoformat, utcnow
 from comments.porting.jsonfile import FORMAT
 
@@ -68,6 +68,7 @@ def write_json(site: Site, out: IO[str]) -> int:
 def thread_json(thread: Thread, comments: list[Comment]) -> dict[str, Any]:
     """One thread with all its comments and their reply subscriptions."""
     keys = {comment.id: comment_key(comment) for comment in comments}
+    readers = thread_readers(comments)
     subscriptions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for sub in db.session.execute(
             select(Subscription).where(Subscription.thread_id == thread.id)
@@ -88,5 +89,19 @@ def thread_json(thread: Thread, comments: list[Comment]) -> dict[str, Any]:
             "likes": comment.likes, "dislikes": comment.dislikes, "pinned": comment.pinned,
             "notify_replies": comment.notify_replies, "reasons": comment.reasons or [],
             "subscriptions": subscriptions.get(comment.id, []),
+            "featured": comment.featured, "verified": comment.verified,
+            "badges": comment.badges.split(",") if comment.badges else [],
+            "reader": readers.get(comment.reader_id) if comment.reader_id else None,
         } for comment in comments],
     }
+
+
+def thread_readers(comments: list[Comment]) -> dict[int, dict[str, Any]]:
+    """The readers who wrote these comments, as an import makes them again."""
+    ids = {comment.reader_id for comment in comments if comment.reader_id}
+    if not ids:
+        return {}
+    return {reader.id: {"subject": reader.subject, "name": reader.name, "email": reader.email,
+                        "badges": list(reader.badges or []), "url": reader.url,
+                        "verified": reader.verified}
+            for reader in db.session.execute(select(Reader).where(Reader.id.in_(ids))).scalars()}

@@ -52,6 +52,10 @@ def recount_threads(thread_ids: list[int]) -> None:
             update(threads).where(threads.c.id.in_(thread_ids[start:start + BATCH])).values(
                 count=counted(CommentStatus.APPROVED),
                 pending_count=counted(CommentStatus.PENDING),
+                featured_count=(select(func.count()).select_from(table)
+                                .where(table.c.thread_id == Thread.id, table.c.featured.is_(True),
+                                       table.c.status == CommentStatus.APPROVED)
+                                .scalar_subquery()),
                 last_comment_at=latest,
                 version=threads.c.version + 1,
             )

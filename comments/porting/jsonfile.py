@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from comments.models import CommentStatus
 from comments.porting.jsonstream import read_document
+from comments.porting.readers import source_reader
 from comments.porting.records import (
     SourceComment,
     SourceSite,
@@ -89,6 +90,8 @@ def _comment(data: dict[str, Any], thread_key: str) -> SourceComment:
         notify_replies=data.get("notify_replies") is True,
         reasons=[reason[:200] for reason in data.get("reasons") or [] if isinstance(reason, str)],
         subscriptions=[item for item in data.get("subscriptions") or [] if isinstance(item, dict)],
+        reader=source_reader(data.get("reader")),
+        featured=data.get("featured") is True,
     )
     if not record.key:
         record.problem = "no key"

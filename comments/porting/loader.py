@@ -20,6 +20,7 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site
 from comments.models.site import SiteSettings
 from comments.porting.finishing import import_subscriptions, recount_threads
+from comments.porting.readers import identity_columns
 from comments.porting.records import SourceComment, SourceSite, SourceThread
 from comments.porting.summary import ImportOptions, ImportSummary
 from comments.porting.tree import link_replies
@@ -122,6 +123,10 @@ def digest_of(record: SourceComment) -> str:
     fields = [record.author, record.email, record.website, record.text, record.html,
               record.status, created, edited, record.likes, record.dislikes, record.pinned,
               record.notify_replies]
+    if record.reader is not None or record.featured:  # identity: digests without it unchanged
+        reader = record.reader
+        fields += [record.featured, reader.subject if reader else None,
+                   ",".join(reader.badges) if reader else None]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -141,6 +146,7 @@ class _Loader:
         self.waiting: list[SourceComment] = []
         self.deleted: dict[tuple[str, str], SourceComment] = {}
         self.rows: list[dict[str, Any]] = []
+        self.readers: dict[str, int] = {}  # subject → reader id, made as the file names them
         self.updates: list[dict[str, Any]] = []
         self.subscriptions: list[tuple[int, str, list[dict[str, Any]]]] = []
         self.touched: set[int] = set()
@@ -227,6 +233,7 @@ class _Loader:
             "notify_replies": record.notify_replies, "import_key": record.key,
             "extra": {**extra, "import_digest": digest}, "created_at": record.created_at,
             "edited_at": record.edited_at, "status_changed_at": record.created_at,
+            **identity_columns(self.site, record, self.readers),
         }
 
     def _thread_id(self, meta: SourceThread) -> int:

@@ -37,6 +37,22 @@ class SourceThread:
 
 
 @dataclass
+class SourceReader:
+    """Who wrote a comment, when the source knows them as an account (services/identity/).
+
+    `subject` says where from: `sso:<id>` and `email:<address>` from our own export,
+    `wordpress:<user_id>`, `disqus:<username>`.
+    """
+
+    subject: str
+    name: str = ""
+    email: str | None = None
+    badges: list[str] = field(default_factory=list)
+    url: str | None = None
+    verified: bool = False
+
+
+@dataclass
 class SourceComment:
     """One comment as the source has it, with its HTML already made safe."""
 
@@ -60,6 +76,8 @@ class SourceComment:
     reasons: list[str] = field(default_factory=list)
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
     problem: str | None = None  # why this record cannot be imported, for the summary
+    reader: SourceReader | None = None
+    featured: bool = False  # an editors' pick
 
 
 class UriMap:

@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element
 from comments.models import CommentStatus
 from comments.porting.records import (
     SourceComment,
+    SourceReader,
     SourceThread,
     UriMap,
     clean_email,
@@ -93,6 +94,11 @@ def _comment(element: Element, thread_key: str) -> SourceComment:
         ip=child_text(element, "comment_author_IP") or None,
         kind=kind if kind in ("pingback", "trackback") else "comment",
     )
+    user_id = child_text(element, "comment_user_id")
+    if user_id.isdigit() and user_id != "0":
+        # A registered user of the publisher's WordPress (services/identity/: a reader).
+        record.reader = SourceReader(subject=f"wordpress:{user_id}", name=record.author,
+                                     email=record.email, url=record.website, verified=True)
     if not comment_id:
         record.problem = "no comment id in the source"
     elif created is None:

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 from comments.services.web_address import NotAWebAddress, normal_web_address
 
-SORTS = ("oldest", "newest", "top")
+SORTS = ("oldest", "newest", "top", "featured")
 
 
 class ThreadQuery(BaseSchema):
@@ -133,6 +133,7 @@ class ThreadOut(BaseSchema):
     url = fields.String(required=True)
     count = fields.Integer(required=True)
     closed = fields.Boolean(required=True)
+    featured_count = fields.Integer(metadata={"description": "How many editors' picks it has."})
 
 
 class CommentOut(BaseSchema):
@@ -155,6 +156,10 @@ class CommentOut(BaseSchema):
         validate=validate.OneOf(("illegal", "terms")),
         metadata={"description": "On a placeholder a moderator's decision removed: its ground "
                                  "(absent otherwise)."})
+    verified = fields.Boolean(metadata={"description": "Posted by a signed-in reader."})
+    badges = fields.List(fields.String(), metadata={
+        "description": "The author's badges: the publisher's (e.g. `subscriber`) and `staff`."})
+    featured = fields.Boolean(metadata={"description": "An editors' pick."})
 
 
 class CommentPosted(CommentOut):

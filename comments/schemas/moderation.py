@@ -59,6 +59,25 @@ class ModComment(CommentOut):
     reasons = fields.List(fields.String(), required=True)
     history = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
                           metadata={"description": "The author's comments on the site by status."})
+    reader_id = fields.Integer(allow_none=True, metadata={
+        "description": "The signed-in reader who wrote it (GET /api/v1/moderation/readers/<id>)."})
+
+
+class ModReader(BaseSchema):
+    """A signed-in reader as moderators see them."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True, allow_none=True)
+    badges = fields.List(fields.String(), required=True)
+    verified = fields.Boolean(required=True)
+    sso = fields.Boolean(required=True, metadata={"description": "Signed in by the publisher's SSO."})
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ReaderHistoryOut(BaseSchema):
+    reader = fields.Nested(ModReader, required=True)
+    comments = fields.List(fields.Nested(ModComment), required=True)
 
 
 class ModCommentPage(BaseSchema):
@@ -72,5 +91,5 @@ class BulkOut(BaseSchema):
                          metadata={"description": "Comment id → error code."})
 
 
-__all__ = ["BulkIn", "BulkOut", "ModComment", "ModCommentPage", "ModerationQuery", "TextIn",
-           "ThreadOut", "ThreadRef"]
+__all__ = ["BulkIn", "BulkOut", "ModComment", "ModCommentPage", "ModReader", "ModerationQuery",
+           "ReaderHistoryOut", "TextIn", "ThreadOut", "ThreadRef"]

@@ -11,7 +11,12 @@ from comments.database.engine import write_transaction
 from comments.errors import Invalid, SiteNotFound
 from comments.extensions import db
 from comments.models import Site
-from comments.models.site import ARTICLE_FACTS_MODES, MODERATION_MODES, SiteSettings
+from comments.models.site import (
+    ARTICLE_FACTS_MODES,
+    IDENTITY_MODES,
+    MODERATION_MODES,
+    SiteSettings,
+)
 from comments.schemas.common import SITE_KEY
 
 
@@ -110,6 +115,8 @@ def apply_settings(current: SiteSettings, changes: dict[str, Any]) -> SiteSettin
         errors["moderation"] = [f"Must be one of {', '.join(MODERATION_MODES)}."]
     if data["article_facts"] not in ARTICLE_FACTS_MODES:
         errors["article_facts"] = [f"Must be one of {', '.join(ARTICLE_FACTS_MODES)}."]
+    if data["identity"] not in IDENTITY_MODES:
+        errors["identity"] = [f"Must be one of {', '.join(IDENTITY_MODES)}."]
     if not 1 <= data["text_max_length"] <= 100_000:
         errors["text_max_length"] = ["Must be between 1 and 100000."]
     if errors:

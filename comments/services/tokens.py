@@ -17,6 +17,7 @@ PURPOSES: dict[str, int] = {
     "form": 24 * 3600,
     "privacy": 2 * 24 * 3600,
     "appeal": 183 * 24 * 3600,  # DSA Art. 20: six months after the decision
+    "reader": 30 * 24 * 3600,  # a signed-in reader's session (READER_TOKEN_MAX_AGE rules)
 }
 
 

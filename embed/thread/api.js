@@ -4,6 +4,7 @@
 const API = "/api/v1";
 
 function call(method, path, body, headers = {}) {
+  if (method !== "GET") { identityHeaders(headers); } // identity.js: reads never carry it
   const options = { method, headers, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";

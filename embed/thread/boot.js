@@ -109,6 +109,7 @@ if (window.matchMedia) {
   const scheme = window.matchMedia("(prefers-color-scheme: dark)");
   if (scheme.addEventListener) { scheme.addEventListener("change", fitAccent); }
 }
+showIdentity();
 tell(keptByLoader ? { type: "ready", uri: config.uri, count, keys: LOADER_KEYS } : { type: "ready", uri: config.uri, count });
 const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
 if (wanted) { highlight(wanted[1]); }

@@ -60,6 +60,20 @@ function build(c, level, replyTo) {
       author.textContent = name;
     }
   }
+  // Identity: as the server draws them (templates/embed/_comment.html).
+  if (!gone) {
+    const badges = item.querySelector(".c-badges");
+    const badge = (text, name) => {
+      const node = document.createElement("span");
+      node.className = name === undefined ? "c-badge c-verified" : "c-badge";
+      if (name !== undefined) { node.setAttribute("data-badge", name); }
+      node.textContent = text;
+      badges.appendChild(node);
+    };
+    if (c.verified) { badge(t("verified")); }
+    (c.badges || []).forEach((name) => { badge(name === "staff" ? t("badge_staff") : name, name); });
+  }
+  item.querySelector(".c-pick").hidden = !(c.featured && !gone);
   if (replyTo) {
     const to = item.querySelector(".c-reply-to");
     to.textContent = t("in_reply_to", { name: replyTo });

@@ -61,8 +61,9 @@ function formBody() {
 function checkForm(body) {
   let ok = true;
   if (!body.text.trim()) { ok = fieldError(form, "c-", "text", t("err_text", { n: config.text_max })) && false; }
-  if (config.require_author && !body.author) { ok = fieldError(form, "c-", "author", t("err_author")) && false; }
-  if ((config.require_email || body.notify_replies) && !body.email) { ok = fieldError(form, "c-", "email", t("err_email")) && false; }
+  // A signed-in reader's name and address are theirs already (identity.js).
+  if (config.require_author && !body.author && !signedIn()) { ok = fieldError(form, "c-", "author", t("err_author")) && false; }
+  if ((config.require_email || body.notify_replies) && !body.email && !signedIn()) { ok = fieldError(form, "c-", "email", t("err_email")) && false; }
   if (!ok) {
     formError(form, t("err_invalid"));
     const invalid = form.querySelector("[aria-invalid=true]");

@@ -21,7 +21,8 @@ const STATUS_WORDS = { 0: "err_network", 400: "err_malformed", 404: "err_not_fou
   413: "err_too_large", 422: "err_invalid", 503: "err_unavailable" };
 const FORBIDDEN_WORDS = { thread_closed: "err_closed", banned: "err_banned",
   bad_token: "err_bad_token", edit_window_over: "err_edit_over", own_comment: "err_own_vote",
-  bad_form_token: "err_form_expired" };
+  bad_form_token: "err_form_expired", sign_in_required: "err_sign_in",
+  bad_reader_token: "err_bad_reader_token", bad_code: "err_bad_code" };
 function problem(answer) {
   if (answer.status === 429) { return t("err_rate", { n: parseInt(answer.retry, 10) || 60 }); }
   if (answer.status === 403) { return t(FORBIDDEN_WORDS[answer.data && answer.data.error] || "err_forbidden"); }

@@ -79,6 +79,7 @@ def test_the_pipeline_runs_its_checks_in_the_designed_order(app):
     names = [check.__name__ for check in app.extensions["comments.pipeline"].checks]
     assert names == [
         "check_size_and_shape", "check_thread_closed", "check_reply_target", "check_bans",
+        "check_reader_ban",
         "check_blocked_words", "check_bot_signs", "check_links", "check_duplicates",
         "check_held_words", "check_site_policy", "check_spam_service",
     ]

@@ -17,7 +17,7 @@ from tests.support.moderation import csrf_token, make_moderator, make_site, set_
 URI = "/2019/02/08/summit/"
 OTHER = {"edit": "share-link", "moderation-link": "edit", "unsubscribe": "confirm-email",
          "share-link": "unsubscribe", "confirm-email": "privacy", "form": "moderation-link",
-         "privacy": "form"}
+         "privacy": "form", "reader": "privacy"}
 
 
 def sign(app, purpose: str, payload: Any, age: float = 0) -> str:
@@ -73,6 +73,13 @@ class World:
 
         with app.app_context():
             self.payloads["share-link"] = tokens.unsign("share-link", self.share_token)
+        from comments.database.engine import write_transaction
+        from comments.services.identity.readers import reader_by_email
+        from comments.services.sites import get_site
+
+        with app.app_context(), write_transaction():
+            reader = reader_by_email(get_site("default"), "reader@example.org")
+            self.payloads["reader"] = {"r": reader.id, "s": reader.site_id, "g": 1}
 
     def accepted(self, purpose: str, token: str) -> bool:
         """Use the token where the product uses it; True if it was honoured."""
@@ -88,6 +95,8 @@ class World:
                 "uri": URI, "to": "friend@example.org", "from_name": "Ann", "note": "",
                 "form_token": t, "hp": ""}).status_code == 202,
             "privacy": lambda t: self.client.get(f"/privacy/confirm/{t}").status_code == 200,
+            "reader": lambda t: self.client.get(
+                "/api/v1/readers/me", headers={"X-Reader-Token": t}).status_code == 200,
         }
         return check[purpose](token)
 

@@ -23,3 +23,6 @@ class NewComment:
     # Bot signs from the embed's form: its signed issue time, and the field people never see.
     form_token: str | None = None
     hp: str | None = ""
+    # Identity (services/identity/): the X-Reader-Token and X-Browser-Key headers, unchecked.
+    reader_token: str | None = None
+    browser_key: str | None = None

@@ -25,6 +25,7 @@ from comments.services.discussion.status import change_status, shift_counts
 from comments.services.discussion.threads import bump, comment_in_context
 from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
+from comments.services.identity import authors
 from comments.services.moderation import pipeline
 from comments.services.sites import get_site
 from comments.signals import comment_edited, comment_posted
@@ -95,7 +96,10 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             status=CommentStatus.PENDING,
             reasons=[],
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
+            verified=False, badges="", featured=False,
         )
+        if authors.take_author(comment, site, new, client).reader is not None:
+            email_problem = None  # the address is the signed-in reader's, not a typed one
         submission = pipeline.Submission(site, thread, comment, client, new,
                                          email_problem=email_problem, parent=parent,
                                          external=external)
@@ -125,10 +129,14 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
         return status, body
 
 
-def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Written:
-    """Replace a comment's text within the edit window; the old token stops working."""
+def edit_comment(comment_id: int, token: str | None, text: str, client: Client,
+                 reader_token: str | None = None) -> Written:
+    """Replace a comment's text within the edit window; the old token stops working.
+
+    A signed-in author may instead show their reader token (services/identity/authors.py).
+    """
     with write_transaction():
-        comment, thread, site = _authorised(comment_id, token)
+        comment, thread, site = _authorised(comment_id, token, reader_token, deleting=False)
         before_text = comment.text
         was_public = comment.status == CommentStatus.APPROVED
         comment.text = text
@@ -148,10 +156,10 @@ def edit_comment(comment_id: int, token: str, text: str, client: Client) -> Writ
         return Written(comment, thread, site, edit_token(comment))
 
 
-def delete_comment(comment_id: int, token: str) -> None:
+def delete_comment(comment_id: int, token: str | None, reader_token: str | None = None) -> None:
     """Delete a comment within the edit window; it stays as a placeholder if it has replies."""
     with write_transaction():
-        comment, thread, site = _authorised(comment_id, token)
+        comment, thread, site = _authorised(comment_id, token, reader_token, deleting=True)
         comment.version = comment.version + 1
         change_status(comment, thread, site, CommentStatus.DELETED, actor="reader",
                       note="deleted by its author")
@@ -163,11 +171,26 @@ def edit_token(comment: Comment) -> str:
 
 
 def edit_deadline(comment: Comment, site: Site) -> Any:
-    """Until when the author may edit or delete the comment."""
+    """Until when the author may edit or delete the comment (a signed-in author: edit)."""
+    if comment.reader_id is not None:
+        return comment.created_at + timedelta(seconds=site.settings.reader_edit_window)
     return comment.created_at + timedelta(seconds=site.settings.edit_window)
 
 
-def _authorised(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
+def _authorised(comment_id: int, token: str | None, reader_token: str | None = None,
+                deleting: bool = False) -> tuple[Comment, Thread, Site]:
+    if token:
+        try:
+            return _by_edit_token(comment_id, token)
+        except (BadEditToken, EditWindowOver):
+            if not reader_token:
+                raise
+    if not reader_token:
+        raise BadEditToken()
+    return authors.own_comment(comment_id, reader_token, deleting=deleting)
+
+
+def _by_edit_token(comment_id: int, token: str) -> tuple[Comment, Thread, Site]:
     comment, thread, site = comment_in_context(comment_id)
     window = site.settings.edit_window
     try:

@@ -9,10 +9,11 @@ from comments.database.sql import insert_ignoring_conflicts
 from comments.errors import OwnComment
 from comments.extensions import db
 from comments.models import Comment, CommentStatus, Flag, Site, Thread, Vote
-from comments.services.client import Client, network_key, operator_network
+from comments.services.client import Client, operator_network
 from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump, comment_in_context
-from comments.services.hashing import address_hash, keyed_hash
+from comments.services.hashing import keyed_hash
+from comments.services.identity.callers import Caller, who_is
 from comments.signals import comment_flagged
 
 
@@ -20,12 +21,17 @@ def _visible(comment_id: int) -> tuple[Comment, Thread, Site]:
     return comment_in_context(comment_id, CommentStatus.APPROVED)
 
 
-def vote(comment_id: int, value: int, client: Client) -> tuple[int, int]:
-    """Record the reader's vote (a second vote replaces the first); returns (likes, dislikes)."""
+def vote(comment_id: int, value: int, client: Client,
+         caller: Caller | None = None) -> tuple[int, int]:
+    """Record the reader's vote (a second vote replaces the first); returns (likes, dislikes).
+
+    A reader is the signed-in reader, else the browser key, else the address (callers.py).
+    """
     with write_transaction():
-        comment, thread, _site = _visible(comment_id)
-        voter = address_hash(client.address)
-        if comment.ip_hash and comment.ip_hash == voter:
+        comment, thread, site = _visible(comment_id)
+        voter = who_is(site, caller, client, acting="vote").vote_key
+        author = comment.author_key or comment.ip_hash
+        if author and author == voter:
             raise OwnComment()
         inserted = insert_ignoring_conflicts(
             Vote, {"comment_id": comment.id, "voter_hash": voter, "value": value},
@@ -70,12 +76,13 @@ def _add(comment_id: int, value: int, delta: int) -> None:
     )
 
 
-def flag(comment_id: int, reason: str, client: Client) -> None:
-    """Record a reader's flag; flags from enough distinct networks send the comment back to the
-    queue (the site's flag_threshold counts networks, so one network cannot hide it alone)."""
+def flag(comment_id: int, reason: str, client: Client, caller: Caller | None = None) -> None:
+    """Record a reader's flag (once per reader, callers.py); flags from enough distinct readers
+    on enough distinct networks send the comment back to the queue (the site's flag_threshold
+    counts both, so neither one network nor one reader can hide it alone)."""
     with write_transaction():
         comment, thread, site = _visible(comment_id)
-        reporter = keyed_hash("flag", network_key(client.address))
+        reporter = who_is(site, caller, client, acting="flag").flag_key
         network = keyed_hash("flag-network", operator_network(client.address))
         inserted = insert_ignoring_conflicts(
             Flag, {"comment_id": comment.id, "reporter_hash": reporter, "network_hash": network,

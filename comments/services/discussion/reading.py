@@ -78,7 +78,7 @@ def _head_statement() -> Any:
                Site.allowed_origins, Site.settings_data.label("settings"), Site.mail_from,
                Site.created_at.label("site_created_at"), Thread.id.label("thread_id"),
                Thread.title, Thread.closed, Thread.count, Thread.pending_count, Thread.version,
-               Thread.created_at, Thread.last_comment_at)
+               Thread.created_at, Thread.last_comment_at, Thread.featured_count)
         .select_from(Site)
         .outerjoin(Thread, and_(Thread.site_id == Site.id, Thread.uri == bindparam("uri")))
         .where(Site.key == bindparam("site"))
@@ -110,6 +110,7 @@ class ThreadHead:
     version: int | None
     created_at: datetime | None
     last_comment_at: datetime | None
+    featured_count: int | None = None
 
     def site(self) -> Site:
         """The site, detached and read-only."""
@@ -125,7 +126,8 @@ class ThreadHead:
         return Thread(id=self.thread_id, site_id=self.site_id, uri=self.uri, title=self.title,
                       closed=self.closed, count=self.count, pending_count=self.pending_count,
                       version=self.version, created_at=self.created_at,
-                      last_comment_at=self.last_comment_at)
+                      last_comment_at=self.last_comment_at,
+                      featured_count=self.featured_count or 0)
 
     def is_closed(self) -> bool:
         """threads.is_closed, from the row."""
@@ -161,7 +163,7 @@ def load_thread(site_key: str, uri: str) -> tuple[Site, Thread | None]:
 
 def _order(sort: str) -> list[tuple[Any, bool]]:
     pinned = cast(Comment.pinned, Integer)  # pinned comments first, on every sort
-    if sort == "newest":
+    if sort in ("newest", "featured"):
         return [(pinned, True), (Comment.created_at, True), (Comment.id, True)]
     if sort == "top":
         return [(pinned, True), (Comment.likes - Comment.dislikes, True),
@@ -219,7 +221,7 @@ PAGE_COLUMNS = (
     Comment.id, Comment.parent_id, Comment.depth, Comment.author, Comment.website,
     Comment.avatar_seed, Comment.html, Comment.status, Comment.pinned, Comment.likes,
     Comment.dislikes, (Comment.likes - Comment.dislikes).label("score"), Comment.created_at,
-    Comment.edited_at,
+    Comment.edited_at, Comment.verified, Comment.badges, Comment.featured,
 )
 
 
@@ -236,6 +238,11 @@ def _page_statement(sort: str, resuming: bool) -> Any:
         or_(Comment.status == CommentStatus.APPROVED,
             and_(Comment.status.in_(HIDDEN_UNLESS_REPLIED), has_visible_reply)),
     )
+    if sort == "featured":
+        # Editors' picks: approved comments of any depth, each shown alone (replies not loaded).
+        statement = select(*PAGE_COLUMNS).where(
+            Comment.thread_id == bindparam("thread_id"), Comment.featured.is_(True),
+            Comment.status == CommentStatus.APPROVED)
     if resuming:
         bound = [bindparam(f"after_{index}", type_=column.type)
                  for index, (column, _) in enumerate(order)]
@@ -262,7 +269,7 @@ def thread_page(thread: Thread, sort: str, limit: int, after: str | None) -> Thr
     tops = list(connection.execute(_page_statement(sort, bool(after)), params))
     more = len(tops) > limit
     tops = tops[:limit]
-    nodes = _with_replies(tops)
+    nodes = [Node(c) for c in tops] if sort == "featured" else _with_replies(tops)
     next_cursor = encode_cursor(tops[-1], sort) if more and tops else None
     return ThreadPage(nodes, next_cursor)
 

@@ -61,9 +61,12 @@ def on_approved(comment: Comment, thread: Thread, site: Site) -> None:
 
 def _subscribe(comment: Comment, thread: Thread, site: Site, mode: str, language: str) -> None:
     assert comment.email
+    now = utcnow()
     db.session.add(Subscription(
         site_id=site.id, thread_id=thread.id, comment_id=comment.id, email=comment.email,
-        email_hash=email_hash(comment.email), mode=mode, language=language, created_at=utcnow(),
+        email_hash=email_hash(comment.email), mode=mode, language=language, created_at=now,
+        # A signed-in reader's address is verified (services/identity/): no double opt-in.
+        confirmed_at=now if comment.verified and comment.reader_id else None,
     ))
     db.session.flush()
 

@@ -17,7 +17,8 @@ from comments.services.discussion.status import change_status
 from comments.services.discussion.threads import bump, comment_in_context, get_thread
 from comments.services.sites import get_site
 
-ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin", "keep")
+ACTIONS = ("approve", "reject", "spam", "delete", "restore", "pin", "unpin", "keep", "feature",
+           "unfeature")
 #: Statuses "keep" leaves a comment in, or brings it to: published.
 KEEPABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
 TARGETS = {
@@ -70,6 +71,11 @@ def _act(comment_id: int, action: str, moderator: Moderator, note: str) -> Comme
             raise Conflict("Only a deleted comment can be restored.")
         change_status(comment, thread, site, _status_before_deletion(comment), actor=actor,
                       moderator_id=moderator.id, note=note or "restored")
+    elif action in ("feature", "unfeature"):
+        from comments.services.identity import picks
+
+        picks.set_featured(comment, thread, site, action == "feature", actor=actor,
+                           moderator_id=moderator.id, note=note)
     else:
         pinned = action == "pin"
         if pinned and comment.status != CommentStatus.APPROVED:

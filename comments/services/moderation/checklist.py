@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from comments.services.identity import checks as identity_checks
 from comments.services.moderation import admission, checks
 from comments.services.moderation.pipeline import Check, Precheck
 
@@ -12,6 +13,7 @@ CHECKS: tuple[Check, ...] = (
     # A reply's target is judged once the thread is known to be open, as clients always saw.
     admission.check_reply_target,
     checks.check_bans,
+    identity_checks.check_reader_ban,
     checks.check_blocked_words,
     checks.check_bot_signs,
     checks.check_links,

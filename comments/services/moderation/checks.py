@@ -131,6 +131,10 @@ def check_site_policy(sub: Submission, verdict: Verdict) -> None:
     if mode == "hold_all":
         verdict.hold("policy: every comment is reviewed")
         return
+    from comments.services.identity.authors import trusted_reader
+
+    if trusted_reader(sub.site, sub.comment):
+        return
     needed = 1 if mode == "hold_first" else max(1, settings.hold_until_approved)
     approved = approved_count(sub.site, sub.comment.email_hash)
     if approved < needed:

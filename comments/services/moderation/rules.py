@@ -139,6 +139,7 @@ class RuleSet:
     emails: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
     networks: NetworkSet = field(default_factory=NetworkSet)
+    readers: frozenset[str] = frozenset()  # ids of banned signed-in readers (services/identity/)
 
     def blocked_word(self, text: str) -> str | None:
         """The first blocked word in `text`, if any."""
@@ -193,6 +194,8 @@ def _compile_rows(rows: tuple[tuple[str, str], ...]) -> RuleSet:
             rules.emails.add(pattern.strip().lower())
         elif kind == "ban_domain":
             rules.domains.add(pattern.strip().lower().lstrip("@").lstrip("."))
+        elif kind == "ban_reader":
+            rules.readers = rules.readers | {pattern.strip()}
         elif kind == "ban_network":
             try:
                 networks.append(ipaddress.ip_network(pattern.strip(), strict=False))
@@ -245,6 +248,10 @@ def validate_pattern(kind: str, pattern: str) -> str:
             ascii_name = ""
         if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", ascii_name):
             raise Invalid(errors={"pattern": ["Not a domain name."]})
+        return value
+    if kind == "ban_reader":
+        if not re.fullmatch(r"[1-9][0-9]{0,9}", value):
+            raise Invalid(errors={"pattern": ["A reader's id (a whole number)."]})
         return value
     try:
         return str(ipaddress.ip_network(value, strict=False))

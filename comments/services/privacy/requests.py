@@ -225,7 +225,7 @@ def erase_data(hashed: str, site: Site | None, *, erase_text: bool, actor: str,
         if comment.email:
             addresses.add(comment.email.lower())
         comment.author, comment.email, comment.website = "", None, None
-        comment.email_hash = comment.ip_hash = None
+        comment.email_hash = comment.ip_hash = comment.author_key = None
         comment.avatar_seed, comment.notify_replies = "", False
         # The import fingerprint covers the address too, so it goes; "erased" keeps a later
         # re-import of the old export from bringing the details back.

@@ -15,7 +15,6 @@ from comments.schemas.comments import (
     CommentEdit,
     CommentIn,
     CommentPosted,
-    EditTokenHeader,
     FlagIn,
     PreviewIn,
     PreviewOut,
@@ -24,6 +23,7 @@ from comments.schemas.comments import (
     VoteIn,
     VotesOut,
 )
+from comments.schemas.identity import AuthorHeaders
 from comments.services.discussion import posting, reactions, reading
 from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
@@ -35,6 +35,7 @@ from comments.web.discussion.present import (
     thread_json,
     written_json,
 )
+from comments.web.identity.headers import caller_of_request
 from comments.web.limits import config_limited, limited
 
 # An instance, not the class: webargs would build a new schema on every read otherwise.
@@ -77,8 +78,9 @@ class Comments(MethodView):
         idem = None
         if key:
             idem = IdempotentRequest.build(key, client.address, "post-comment", request.get_json())
-        status, body = posting.post_comment(NewComment(**data), client, idem,
-                                            present=written_json)
+        caller = caller_of_request()
+        new = NewComment(**data, reader_token=caller.reader_token, browser_key=caller.browser_key)
+        status, body = posting.post_comment(new, client, idem, present=written_json)
         response = jsonify(body)
         response.status_code = status
         return response
@@ -97,22 +99,23 @@ def _thread_answer(site: Site, thread: Thread | None, args: dict[str, Any]) -> d
 
 @bp.route("/comments/<int(max=2147483647):comment_id>")
 class CommentItem(MethodView):
-    @bp.arguments(EditTokenHeader, location="headers")
+    @bp.arguments(AuthorHeaders, location="headers")
     @bp.arguments(CommentEdit)
     @bp.response(200, CommentPosted)
     @limited("edit_limit")
     def patch(self, headers: dict[str, Any], data: dict[str, Any], comment_id: int) -> Response:
-        """Edit your comment within the site's window; answers with a fresh edit token."""
-        written = posting.edit_comment(comment_id, headers["x_edit_token"], data["text"],
-                                       client_of_request())
+        """Edit your comment within the site's window (or, signed in, the reader window)."""
+        written = posting.edit_comment(comment_id, headers.get("x_edit_token"), data["text"],
+                                       client_of_request(), headers.get("x_reader_token"))
         return jsonify(written_json(written))
 
-    @bp.arguments(EditTokenHeader, location="headers")
+    @bp.arguments(AuthorHeaders, location="headers")
     @bp.response(204)
     @limited("edit_limit")
     def delete(self, headers: dict[str, Any], comment_id: int) -> Response:
-        """Delete your comment within the site's window."""
-        posting.delete_comment(comment_id, headers["x_edit_token"])
+        """Delete your comment within the site's window (signed in: at any time)."""
+        posting.delete_comment(comment_id, headers.get("x_edit_token"),
+                               headers.get("x_reader_token"))
         return Response(status=204)
 
 
@@ -122,7 +125,8 @@ class CommentItem(MethodView):
 @limited("vote_limit")
 def vote(data: dict[str, Any], comment_id: int) -> Response:
     """Like (1) or dislike (-1) a comment; a reader's second vote replaces the first."""
-    likes, dislikes = reactions.vote(comment_id, data["value"], client_of_request())
+    likes, dislikes = reactions.vote(comment_id, data["value"], client_of_request(),
+                                     caller_of_request())
     return jsonify({"likes": likes, "dislikes": dislikes})
 
 
@@ -132,7 +136,7 @@ def vote(data: dict[str, Any], comment_id: int) -> Response:
 @limited("flag_limit")
 def flag(data: dict[str, Any], comment_id: int) -> Response:
     """Report a comment to the moderators."""
-    reactions.flag(comment_id, data["reason"], client_of_request())
+    reactions.flag(comment_id, data["reason"], client_of_request(), caller_of_request())
     response = jsonify({"status": "received"})
     response.status_code = 202
     return response

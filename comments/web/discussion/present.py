@@ -28,6 +28,7 @@ def thread_json(site: Site, uri: str, thread: Thread | None) -> dict[str, Any]:
         "url": site.article_url(uri),
         "count": thread.count if thread else 0,
         "closed": _closed(site, thread),
+        "featured_count": thread.featured_count if thread else 0,
         "max_depth": settings.max_depth,
         "edit_window": settings.edit_window,
         "require_author": settings.require_author,
@@ -71,6 +72,9 @@ def comment_json(comment: Any, replies: list[dict[str, Any]], reply_count: int,
         "reply_count": reply_count,
         "pinned": comment.pinned,
         "depth": comment.depth,
+        "verified": bool(comment.verified) if shown else False,
+        "badges": comment.badges.split(",") if shown and comment.badges else [],
+        "featured": bool(comment.featured) if shown else False,
     }
 
 
@@ -97,9 +101,10 @@ def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict
     attribute look-ups: this runs for every comment of every read.
     """
     (comment_id, parent_id, depth, author, website, avatar, html, status, pinned, likes,
-     dislikes, _score, created_at, edited_at) = row
+     dislikes, _score, created_at, edited_at, verified, badges, featured) = row
     if status != "approved":
         author, website, avatar, html, status = "", None, "", "", "deleted"
+        verified, badges, featured = False, "", False
     else:
         website = served_web_address(website)
     return {
@@ -107,7 +112,8 @@ def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict
         "avatar": avatar, "html": html, "created_at": iso(created_at),
         "edited_at": iso(edited_at) if edited_at else None, "likes": likes,
         "dislikes": dislikes, "status": status, "replies": replies, "reply_count": reply_count,
-        "pinned": pinned, "depth": depth,
+        "pinned": pinned, "depth": depth, "verified": verified,
+        "badges": badges.split(",") if badges else [], "featured": featured,
     }
 
 

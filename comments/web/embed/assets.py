@@ -40,7 +40,7 @@ UNVERSIONED_CACHE = "public, max-age=300"
 # The iframe script's modules in the order they run; each may use what the ones before it declare.
 THREAD_MODULES = (
     "core.js", "strings.js", "storage.js", "api.js", "draw.js", "form.js", "share.js", "contrast.js",
-    "notice.js", "live.js", "boot.js",
+    "notice.js", "live.js", "identity.js", "boot.js",
 )
 # The newest ECMAScript the minifier may write: the embed's language rule (embed/thread/core.js).
 SCRIPT_LANGUAGE = 2017

@@ -24,6 +24,9 @@ SCRIPT_STRINGS = (
     "notice_done",  # the legal notice's answer, with its reference
     "removed_illegal", "removed_terms",  # placeholders of comments removed by a decision
     "live_new", "live_arrived", "live_shown",
+    # Readers' identity (embed/thread/identity.js).
+    "editors_pick", "verified", "badge_staff", "signed_in_as", "code_sent", "err_bad_code",
+    "err_sign_in", "err_bad_reader_token",
 )
 
 

@@ -38,7 +38,8 @@ def init_app(app: Flask) -> None:
 THEMES = ("auto", "light", "dark")
 # Words every comment repeats: translated once per page, not once per comment.
 COMMENT_WORDS = ("deleted", "anonymous", "edited", "pending", "like", "dislike", "reply", "edit",
-                 "delete", "flag", "removed_illegal", "removed_terms")
+                 "delete", "flag", "removed_illegal", "removed_terms", "verified", "badge_staff",
+                 "editors_pick")
 FIRST_PAGE = 50
 
 
@@ -120,6 +121,7 @@ def thread_page() -> Response:
         "require_email": settings.require_email, "text_max": settings.text_max_length,
         "share_by_email": settings.share_by_email, "strings": script_strings(language),
         "live": {"poll": float(current_app.config["LIVE_POLL_SECONDS"])},
+        "identity": settings.identity, "email_sign_in": settings.email_sign_in,
     }
     body = render_template(
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,

@@ -97,6 +97,9 @@ def comment_view(item: Shown, article_url: str,
         "reply_to": item.reply_to,
         "url": f"{article_url}#comment-{comment.id}",
         "replies": item.replies,
+        "verified": bool(comment.verified) and visible,
+        "badges": comment.badges.split(",") if visible and comment.badges else [],
+        "featured": bool(comment.featured) and visible,
     }
 
 

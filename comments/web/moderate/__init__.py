@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         outgoing_mail,
         people,
         queue,
+        reader_history,
         readers_data,
         record_words,
         rules,

@@ -15,6 +15,7 @@ from comments.schemas.moderation import (
     ModComment,
     ModCommentPage,
     ModerationQuery,
+    ReaderHistoryOut,
     TextIn,
     ThreadRef,
 )
@@ -71,6 +72,7 @@ def mod_comment_json(item: queue.QueueItem) -> dict[str, Any]:
         "reasons": list(comment.reasons or []),
         "history": item.history,
         "status_changed_at": iso(comment.status_changed_at),
+        "reader_id": comment.reader_id,
     })
     return body
 
@@ -113,7 +115,7 @@ def edit_comment(data: dict[str, Any], comment_id: int) -> Response:
 
 ACTION_RULE = (
     "/comments/<int(max=2147483647):comment_id>"
-    "/<any(approve, reject, spam, delete, restore, pin, unpin, keep):action>"
+    "/<any(approve, reject, spam, delete, restore, pin, unpin, keep, feature, unfeature):action>"
 )
 
 
@@ -122,7 +124,8 @@ ACTION_RULE = (
 @accepts_empty_body
 @bp.response(200, ModComment)
 def act(comment_id: int, action: str) -> Response:
-    """Approve, reject, mark as spam, delete, restore, pin, unpin or keep (flags dismissed)."""
+    """Approve, reject, mark as spam, delete, restore, pin, unpin, keep (flags dismissed), feature
+    or unfeature a comment."""
     actions.act(comment_id, action, g.api_moderator)
     return jsonify(_one(comment_id))
 
@@ -146,3 +149,21 @@ def thread_state(data: dict[str, Any], state: str) -> Response:
     site, thread = actions.set_closed(data["site"], data["uri"], state == "close",
                                          g.api_moderator)
     return jsonify(thread_json(site, thread.uri, thread))
+
+
+@bp.route("/readers/<int(max=2147483647):reader_id>", methods=["GET"])
+@_guarded
+@bp.response(200, ReaderHistoryOut)
+def reader_history(reader_id: int) -> Response:
+    """A signed-in reader and their comments across the site's threads, newest first."""
+    from comments.services.identity.history import reader_history as history_of
+    from comments.services.identity.readers import badges_of
+
+    found = history_of(reader_id, g.api_moderator)
+    reader = found.reader
+    return jsonify({
+        "reader": {"id": reader.id, "name": reader.name, "email": reader.email,
+                   "badges": badges_of(reader, found.site), "verified": bool(reader.verified),
+                   "sso": reader.subject.startswith("sso:"), "created_at": iso(reader.created_at)},
+        "comments": [mod_comment_json(item) for item in queue.items_for(found.comments)],
+    })

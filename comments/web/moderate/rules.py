@@ -21,6 +21,7 @@ KIND_LABELS = {
     "ban_email": "Ban an email address",
     "ban_domain": "Ban an email domain",
     "ban_network": "Ban an address or range",
+    "ban_reader": "Ban a signed-in reader (their id)",
 }
 EXPIRY_CHOICES = {"": None, "1d": 1, "7d": 7, "30d": 30, "365d": 365}
 

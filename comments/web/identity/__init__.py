@@ -1,0 +1,1 @@
+"""Readers' identity over HTTP: signing in and out, and a reader's own data."""
