@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'i13_clients'
-down_revision = '974db6fc61ee'
+down_revision = "974db6fc61ee"
 branch_labels = None
 depends_on = None
 

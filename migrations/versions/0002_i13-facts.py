@@ -1,7 +1,7 @@
 """article facts: a thread's title is the publisher's; readers' titles wait as hints
 
 Revision ID: i13_facts
-Revises: 974db6fc61ee
+Revises: i13_clients
 Create Date: 2026-12-03 14:20:00
 
 Existing sites keep accepting articles named by readers (`article_facts` = "open"), so no
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = 'i13_facts'
-down_revision = '974db6fc61ee'
+down_revision = "i13_clients"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """moderators choose mail about held comments: each, a digest every N minutes, or none
 
 Revision ID: i14_moderators
-Revises: 974db6fc61ee
+Revises: i13_facts
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i14_moderators"
-down_revision = "974db6fc61ee"
+down_revision = "i13_facts"
 branch_labels = None
 depends_on = None
 

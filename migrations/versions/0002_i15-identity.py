@@ -1,14 +1,14 @@
 """readers' identity: readers, seen SSO token ids, sign-in codes; comments and sites learn of them
 
 Revision ID: i15_identity
-Revises: 974db6fc61ee
+Revises: i14_moderators
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i15_identity"
-down_revision = "974db6fc61ee"
+down_revision = "i14_moderators"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notices, statements of reasons, appeals and trusted flaggers (issue 17)
 
 Revision ID: i17_notices
-Revises: 974db6fc61ee
+Revises: i15_identity
 Create Date: 2026-12-03 13:58:15.153867
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i17_notices'
-down_revision = '974db6fc61ee'
+down_revision = "i15_identity"
 branch_labels = None
 depends_on = None
 

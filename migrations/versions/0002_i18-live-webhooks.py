@@ -1,14 +1,14 @@
 """Webhook endpoints and their deliveries
 
 Revision ID: i18_live_webhooks
-Revises: 974db6fc61ee
+Revises: i17_notices
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'i18_live_webhooks'
-down_revision = '974db6fc61ee'
+down_revision = "i17_notices"
 branch_labels = None
 depends_on = None
 
