@@ -32,7 +32,9 @@ def take_author(comment: Comment, site: Site, new: NewComment, client: Client) -
     comment.email = reader.email
     comment.email_hash = email_hash(reader.email) if reader.email else None
     comment.website = reader.url
-    comment.avatar_seed = avatar_seed(None, f"reader:{reader.id}", None)
+    # One avatar for a signed-in reader on every thread (thread 0): their name is theirs and
+    # shown anyway; only anonymous authors get one avatar per thread (hashing.avatar_seed).
+    comment.avatar_seed = avatar_seed(0, f"reader:{reader.id}", None)
     comment.verified = bool(reader.verified)
     comment.badges = ",".join(badges_of(reader, site))
     comment.notify_replies = bool(new.notify_replies and reader.email)
