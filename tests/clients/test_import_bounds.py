@@ -112,10 +112,14 @@ def test_a_slow_file_does_not_hold_the_write_lock(app, client, database_url, tmp
     importer = threading.Thread(
         target=lambda: result.update(answer=run_import(database_url, tmp_path, fifo)))
     importer.start()
+    items = [ITEM.replace(b"<wp:post_id>1<", b"<wp:post_id>%d<" % n)
+                 .replace(b"<wp:comment_id>1<", b"<wp:comment_id>%d<" % n)
+                 .replace(b"/p/<", b"/p/%d/<" % n) for n in range(1, 1001)]
     with fifo.open("wb") as writer:
-        writer.write(HEAD + ITEM)
+        # Far more than the readers' buffers: the importer parses records, then waits for more.
+        writer.write(HEAD + b"".join(items))
         writer.flush()
-        time.sleep(1.5)  # the importer has read this and waits for more: it is parsing
+        time.sleep(3)
         started = time.monotonic()
         posted = client.post("/api/v1/comments", json={"uri": "/live/", "text": "still open"})
         waited = time.monotonic() - started
@@ -125,4 +129,4 @@ def test_a_slow_file_does_not_hold_the_write_lock(app, client, database_url, tmp
     assert waited < 2, waited
     status, output, _seconds, _peak = result["answer"]
     assert status == 0, output
-    assert sql(app, "SELECT count(*) FROM comments") == [(2,)]
+    assert sql(app, "SELECT count(*) FROM comments") == [(1001,)]
