@@ -25,9 +25,9 @@ from comments.schemas.comments import (
     VotesOut,
 )
 from comments.services.discussion import posting, reactions, reading
+from comments.services.discussion import preview as previewing
 from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
-from comments.services.discussion import preview as previewing
 from comments.web.client import client_of_request
 from comments.web.discussion.present import node_json, thread_json, written_json
 from comments.web.limits import config_limited, limited

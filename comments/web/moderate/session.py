@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
-    Response,
     abort,
     current_app,
     g,
