@@ -5,9 +5,9 @@ sharing Redis, where the sign-in throttle counts an attempt before evaluating it
 from __future__ import annotations
 
 import re
-from collections import Counter
 import subprocess
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
