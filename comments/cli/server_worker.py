@@ -19,6 +19,8 @@ from gunicorn.workers import gthread
 
 # How long a fresh connection may hold a thread while it has sent nothing (gunicorn waits 5 s).
 FIRST_BYTE_SECONDS = 0.25
+# gthread's answer for "no data yet: back to the poller" (a private sentinel of gunicorn's).
+DEFER: object = getattr(gthread, "_DEFER")  # noqa: B009 - private name, typed here once
 # How long a response may take to leave, per send, once the app has answered.
 SEND_SECONDS = 30.0
 
@@ -83,5 +85,5 @@ class BoundedThreadWorker(gthread.ThreadWorker):
         """Send a connection that has sent nothing yet back to the poller quickly."""
         if (not conn.initialized and not conn.data_ready
                 and not conn.wait_for_data(FIRST_BYTE_SECONDS)):
-            return gthread._DEFER
+            return DEFER
         return super().handle(conn)

@@ -92,7 +92,7 @@ def _longest_inside(data: bytes, first: int, last: int) -> int:
 class _BoundedExpansion(io.RawIOBase):
     """Passes a gunzipped stream through, refusing it past MAX_GZIP_RATIO times the file."""
 
-    def __init__(self, raw: IO[bytes], compressed_size: int):
+    def __init__(self, raw: IO[bytes] | gzip.GzipFile, compressed_size: int):
         self.raw = raw
         self.allowed = max(GZIP_FREE_BYTES, compressed_size * MAX_GZIP_RATIO)
         self.seen = 0

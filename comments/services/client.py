@@ -25,7 +25,7 @@ def network_key(address: str | None) -> str:
     IPv6 address alone is no identity: it is counted by its /COMMENTS_IPV6_PREFIX (64). Limits,
     votes, flags and own-comment checks all key on this, through `hashing.address_hash`.
     """
-    return _network(address, 32, _setting("IPV6_PREFIX", 64))
+    return _network(address, 32, int(str(_setting("IPV6_PREFIX", 64))))
 
 
 def operator_network(address: str | None) -> str:

@@ -94,3 +94,50 @@ def test_more_slow_sockets_than_threads_wait_no_longer_than_the_read_timeout(dat
     assert max(waits) < 3 + 2, waits
     assert "WORKER TIMEOUT" not in log and "Traceback" not in log, log
     assert len(alive) < 12 or max(waits) < 5
+
+
+def test_the_demo_answers_beside_a_browsers_idle_connections(tmp_path):
+    """A returning visitor's browser opens speculative connections and sends nothing on them;
+    the demo (one process, threads) must still show the thread at once, not after 30 s."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.clients.servers import COMMENTS
+    from tests.support.live import free_port
+
+    port = free_port()
+    env = {**os.environ, "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance")}
+    for name in ("COMMENTS_DATABASE_URL", "COMMENTS_WORKERS", "COMMENTS_RATELIMIT_STORAGE_URI"):
+        env.pop(name, None)
+    log = (tmp_path / "demo.log").open("w")
+    demo = subprocess.Popen([COMMENTS, "demo", "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    crowd = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert demo.poll() is None, (tmp_path / "demo.log").read_text()
+            try:
+                if call(port, "GET", "/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the demo never answered"
+            time.sleep(0.2)
+        crowd = Crowd(port, idle=24, slow=0)
+        started = time.monotonic()
+        status, body = call(port, "GET", "/embed/thread?uri=/&site=default", timeout=60)
+        waited = time.monotonic() - started
+    finally:
+        if crowd is not None:
+            crowd.close()
+        os.killpg(demo.pid, signal.SIGTERM)
+        try:
+            demo.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+        log.close()
+    assert status == 200, body[:300]
+    assert waited < 2, waited

@@ -26,6 +26,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "comments.web.errors._refuse_undecodable_queries":
             "the lane leaves a query that is not UTF-8 to Flask (parameters.query_pairs)",
         "comments.web.errors._require_json_writes": "the lane answers GET only",
+        "comments.web.json_bodies._check_json_body": "the lane answers GET only (no body)",
         "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect": "GET is never checked",
     },
     "after_request": {

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from flask import current_app, request
 from limits import RateLimitItem, parse_many
 from limits.strategies import FixedWindowRateLimiter
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
-from comments.errors import Unavailable
 from comments.extensions import limiter
 from comments.services.client import network_key
 
@@ -47,7 +46,8 @@ def claim_attempt(email: str) -> Callable[[], None]:
         raise
     except Exception as error:  # the storage is down: refuse rather than guess unthrottled
         log.warning("sign-in throttle unavailable: %s", error)
-        raise Unavailable() from error
+        raise ServiceUnavailable("Sign-in is paused: its throttle cannot count.",
+                                 retry_after=5) from error
 
     def give_back() -> None:
         try:
