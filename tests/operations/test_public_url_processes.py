@@ -1,4 +1,4 @@
-"""The public URL in real processes: `demo` sets it to its port; `serve` and `worker` say when it is missing."""
+"""The public URL in real processes: `demo` sets it to its port; `serve` and `worker` say when unset."""
 
 from __future__ import annotations
 
