@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # default: generated once and kept in the instance folder
     "SECRET_KEY_FALLBACKS": [],
     "TRUSTED_PROXIES": 0,
-    "PUBLIC_URL": None,  # the comments host as readers reach it, for links in mail
+    "PUBLIC_URL": None,  # the comments host as readers reach it: the only base of mailed links
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,

@@ -60,6 +60,10 @@ class LiveServer:
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """The test app served on a free loopback port for the length of one test."""
     server = LiveServer(app).start()
+    if app.config.get("PUBLIC_URL") == "http://localhost":
+        # Served for real, links start from where it listens (as `comments demo` does),
+        # unless the test chose another public URL.
+        app.config["PUBLIC_URL"] = server.url
     try:
         yield server
     finally:

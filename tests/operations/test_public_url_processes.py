@@ -1,4 +1,4 @@
-"""`comments demo` on any port: every link it mails starts from the address it serves."""
+"""The public URL in real processes: `demo` sets it to its port; `serve` and `worker` say when unset."""
 
 from __future__ import annotations
 
@@ -71,3 +71,46 @@ def test_the_demo_mails_links_to_the_port_it_serves(tmp_path: Path):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
         log.close()
+
+
+def _bare_env(tmp_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("COMMENTS_") and key != "PROMETHEUS_MULTIPROC_DIR"}
+    env["COMMENTS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+def test_serve_without_a_public_url_says_why_in_its_log_and_at_readyz(tmp_path: Path):
+    port = free_port()
+    env = _bare_env(tmp_path)
+    subprocess.run([COMMENTS, "db", "upgrade"], env=env, check=True, capture_output=True,
+                   timeout=120)
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w")
+    process = subprocess.Popen([COMMENTS, "serve", "--workers", "1", "--bind",
+                                f"127.0.0.1:{port}"], env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait(lambda: _call(port, "GET", "/readyz")[0] == 200, 60, process)
+        ready = _call(port, "GET", "/readyz")[1]
+        assert ready["mail"] is False
+        assert "COMMENTS_PUBLIC_URL is not set" in ready["mail_problems"][0]
+        _wait(lambda: "COMMENTS_PUBLIC_URL is not set" in log_path.read_text(), 10, process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        log.close()
+
+
+def test_a_worker_without_a_public_url_refuses_to_start_and_says_why(tmp_path: Path):
+    env = _bare_env(tmp_path)
+    subprocess.run([COMMENTS, "db", "upgrade"], env=env, check=True, capture_output=True,
+                   timeout=120)
+    worker = subprocess.run([COMMENTS, "worker"], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert worker.returncode != 0
+    assert "COMMENTS_PUBLIC_URL is not set" in worker.stdout + worker.stderr
