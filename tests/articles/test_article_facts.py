@@ -103,3 +103,13 @@ def test_the_reading_is_refreshed_when_stale(app, client, paper):
     sql(app, "UPDATE threads SET facts_checked_at = :old", old="2000-01-01 00:00:00+00:00")
     assert write(client, "/story/").json["error"] == "unknown_article"
     assert client.get("/api/v1/comments?site=paper&uri=/story/").json["thread"]["count"] == 3
+
+
+def test_an_article_the_publisher_announced_exists_on_their_word(app, client, paper, admin_token):
+    from tests.support.moderation import bearer
+
+    put = client.put("/api/v1/moderation/articles", headers=bearer(admin_token),
+                     json={"site": "paper", "uri": "/print-only/", "title": "In print only"})
+    assert put.status_code == 200
+    assert write(client, "/print-only/").status_code == 201  # its page answers 404
+    assert threads(app) == [("/print-only/", "In print only", "publisher", "", 404)]

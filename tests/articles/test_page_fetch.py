@@ -90,7 +90,7 @@ def test_a_trickling_page_is_bounded_in_total_time(article_site: ArticleSite) ->
 
 def test_only_paths_on_the_site_are_fetched(article_site: ArticleSite, other_host: ArticleSite) -> None:
     for uri in (f"//127.0.0.1:{other_host.port}/a/", f"@127.0.0.1:{other_host.port}/a/",
-                "/a/\\..\\", "/a/\n"):
+                "/a/\\..\\", "/a/\n", "/\ud800/"):
         facts = fetch_page(article_site.base_url, uri, **LIMITS)
         assert not facts.exists
     assert other_host.hits == [] and article_site.hits == []

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from comments.services.sites import update_site
 from tests.support.app import sql
 from tests.support.embed_host import ARTICLE, allow_host, open_article, ready_frame, script_tag
 
@@ -117,20 +118,23 @@ def test_a_long_thread_is_painted_without_an_api_call_then_pages_sorts_and_votes
 
 def test_send_to_a_friend_opens_the_mail_program_with_a_tracked_link(
         app, live_server, page, post, publisher):
-    allow_host(app, publisher.url)
-    frame = open_article(page, live_server, publisher)
+    # The subject is the article's title as its page says it (article_facts "fetch").
+    allow_host(app, publisher.url, article_facts="fetch")
+    with app.app_context():
+        update_site("default", base_url=publisher.url)
+    frame = open_article(page, live_server, publisher, path=ARTICLE, title="Forged subject")
     assert frame.query_selector("#c-share-form") is None  # sending from the site is opt-in
     frame.click("#c-share-toggle")
     assert frame.get_attribute("#c-share-toggle", "aria-expanded") == "true"
     mail = frame.wait_for_selector("#c-share-mail[href*='/s/']")
     href = unquote(mail.get_attribute("href"))
-    assert "subject=Summit in Hanoi" in href
+    assert "subject=Summit in Hanoi" in href and "Forged" not in href
     link = re.search(r"(http://\S+/s/\S+)", href).group(1)
     assert frame.input_value("#c-share-url") == link
 
     answer = page.request.get(link, max_redirects=0)
     assert answer.status == 302
-    assert answer.headers["location"] == "https://news.example" + ARTICLE
+    assert answer.headers["location"] == publisher.url + ARTICLE
     assert sql(app, "SELECT clicks FROM shares")[0][0] == 1
     assert page.problems == []
 

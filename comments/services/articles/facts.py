@@ -102,7 +102,8 @@ def _fetched_thread(site: Site, uri: str, page: PageFacts | None) -> Thread:
                              facts_checked_at=utcnow(), facts_status=200)
     else:
         record_reading(thread, page)
-    if thread.facts_status not in (None, 200):
+    if thread.facts_status not in (None, 200) and thread.title_source != "publisher":
+        # (An article the publisher announced exists on their word, whatever its page says.)
         raise ArticleNotFound("The site no longer serves an article at this path.")
     return thread
 

@@ -17,13 +17,15 @@ TITLE_MAX = 300
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NOT_A_PATH = 400  # what a path the site could not serve counts as: no article, nothing asked
 
 
 @dataclass(frozen=True)
 class PageFacts:
     """What the site's page says: its last HTTP status (0: no answer at all) and its title.
 
-    A redirect that was not followed (to another host, or one too many) leaves its own status.
+    A redirect that was not followed (to another host, or one too many) leaves its own status;
+    a `uri` that is no path on the site is NOT_A_PATH, and nobody was asked.
     """
 
     status: int
@@ -45,15 +47,17 @@ def fetch_page(base_url: str, uri: str, *, timeout: float, max_bytes: int,
     """
     problem = uri_problem(uri)
     if problem is not None:
-        return PageFacts(0, problem=f"not a path on the site: {problem}")
+        return PageFacts(NOT_A_PATH, problem=f"not a path on the site: {problem}")
     url = base_url.rstrip("/") + uri
     if _origin(url) != _origin(base_url):
-        return PageFacts(0, problem="not a path on the site")
+        return PageFacts(NOT_A_PATH, problem="not a path on the site")
     try:
         return asyncio.run(asyncio.wait_for(
             _fetch(base_url, url, max_bytes, max_redirects, timeout), timeout))
     except TimeoutError:
         return PageFacts(0, problem=f"no answer within {timeout:g} s (timed out)")
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return PageFacts(NOT_A_PATH, problem="not a URL the site could serve")
     except httpx.HTTPError as error:
         return PageFacts(0, problem=f"no answer: {type(error).__name__}")
 
