@@ -118,7 +118,7 @@ def test_a_moderator_picks_a_digest_on_the_account_page(app, post, live_server, 
     make_moderator(app, "admin@example.com", role="admin", all_sites=True)
     browser_sign_in(page, live_server)
     page.goto(f"{live_server.url}/moderate/account")
-    section = page.get_by_role("group", name="Mail about held comments")
+    section = page.get_by_role("group", name="When a comment is held on your sites, mail me")
     assert section.get_by_label("For each held comment").is_checked()
     section.get_by_label("A digest every").check()
     page.get_by_label("Minutes between digests").fill("45")
