@@ -254,3 +254,16 @@ def test_filing_sends_the_notice_filed_signal_inside_the_transaction(app, client
     finally:
         notice_filed.disconnect(receiver)
     assert seen == [(reference, True, "default", comment_id)]
+
+
+def test_a_reporter_writing_in_german_gets_german_mail(app, client, smtp_server, tokens):
+    comment_id = public_comment(client)
+    client.post("/api/v1/notices", json=notice_body(comment_id, language="de"))
+    [receipt] = deliver(app, smtp_server)
+    assert "ist eingegangen" in str(receipt["Subject"]) and "Aktenzeichen" in text_of(receipt)
+    client.post("/api/v1/moderation/notices/1/decision", headers=bearer(tokens[0]),
+                json={"outcome": "delete", "ground": "illegal", "law_or_rule": "§ 130",
+                      "facts": "Volksverhetzung."})
+    [answer] = to(deliver(app, smtp_server), "rita@example.net")
+    assert "rechtswidriger Inhalt" in text_of(answer) and "Beschwerde" in text_of(answer)
+    assert appeal_token(answer)
