@@ -267,3 +267,21 @@ def test_a_reporter_writing_in_german_gets_german_mail(app, client, smtp_server,
     [answer] = to(deliver(app, smtp_server), "rita@example.net")
     assert "rechtswidriger Inhalt" in text_of(answer) and "Beschwerde" in text_of(answer)
     assert appeal_token(answer)
+
+
+def test_grounds_cost_a_read_one_query_and_only_when_it_shows_a_placeholder(
+        app, client, tokens, count_queries):
+    from tests.support.app import post_comment
+
+    def measure() -> int:
+        with count_queries() as counter:
+            answer = client.get("/api/v1/comments?uri=/2019/02/08/summit/&limit=20")
+            assert answer.status_code == 200
+        return counter.count
+
+    comment_id = public_comment(client)
+    post_comment(client, uri="/2019/02/08/summit/", text="A reply.", parent_id=comment_id)
+    without = measure()
+    client.post(f"/api/v1/moderation/comments/{comment_id}/delete", headers=bearer(tokens[0]))
+    with_placeholder = measure()
+    assert without <= 3 and with_placeholder == without + 1, (without, with_placeholder)
