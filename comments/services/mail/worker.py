@@ -24,7 +24,7 @@ from comments.models import OutboxMessage, Site, Suppression
 from comments.models.types import utcnow
 from comments.services.hashing import email_hash
 from comments.services.mail import suppression
-from comments.services.mail.compose import UnsendableMessage, compose, sender_of
+from comments.services.mail.compose import LEGAL_KINDS, UnsendableMessage, compose, sender_of
 from comments.services.mail.transport import (
     PermanentFailure,
     TemporaryFailure,
@@ -127,13 +127,16 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         ).all()
         hashes = {message.id: email_hash(message.recipient) for message, _site in rows}
-        suppressed = set(db.session.execute(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(set(hashes.values())))
-        ).scalars()) if hashes else set()
+        suppressed = dict(db.session.execute(
+            select(Suppression.email_hash, Suppression.reason)
+            .where(Suppression.email_hash.in_(set(hashes.values())))
+        ).all()) if hashes else {}
         batch = []
         for message, site in rows:
             item = Outgoing(message.id, message.attempts, message.recipient)
-            if hashes[message.id] in suppressed:
+            reason = suppressed.get(hashes[message.id])
+            # Mail the law requires goes to readers who unsubscribed, not to dead addresses.
+            if reason is not None and not (message.kind in LEGAL_KINDS and reason == "unsubscribed"):
                 item.problem = "suppressed"
             else:
                 try:
