@@ -254,3 +254,34 @@ def test_filing_sends_the_notice_filed_signal_inside_the_transaction(app, client
     finally:
         notice_filed.disconnect(receiver)
     assert seen == [(reference, True, "default", comment_id)]
+
+
+def test_a_reporter_writing_in_german_gets_german_mail(app, client, smtp_server, tokens):
+    comment_id = public_comment(client)
+    client.post("/api/v1/notices", json=notice_body(comment_id, language="de"))
+    [receipt] = deliver(app, smtp_server)
+    assert "ist eingegangen" in str(receipt["Subject"]) and "Aktenzeichen" in text_of(receipt)
+    client.post("/api/v1/moderation/notices/1/decision", headers=bearer(tokens[0]),
+                json={"outcome": "delete", "ground": "illegal", "law_or_rule": "§ 130",
+                      "facts": "Volksverhetzung."})
+    [answer] = to(deliver(app, smtp_server), "rita@example.net")
+    assert "rechtswidriger Inhalt" in text_of(answer) and "Beschwerde" in text_of(answer)
+    assert appeal_token(answer)
+
+
+def test_grounds_cost_a_read_one_query_and_only_when_it_shows_a_placeholder(
+        app, client, tokens, count_queries):
+    from tests.support.app import post_comment
+
+    def measure() -> int:
+        with count_queries() as counter:
+            answer = client.get("/api/v1/comments?uri=/2019/02/08/summit/&limit=20")
+            assert answer.status_code == 200
+        return counter.count
+
+    comment_id = public_comment(client)
+    post_comment(client, uri="/2019/02/08/summit/", text="A reply.", parent_id=comment_id)
+    without = measure()
+    client.post(f"/api/v1/moderation/comments/{comment_id}/delete", headers=bearer(tokens[0]))
+    with_placeholder = measure()
+    assert without <= 3 and with_placeholder == without + 1, (without, with_placeholder)

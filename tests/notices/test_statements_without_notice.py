@@ -78,3 +78,26 @@ def test_held_comments_rejected_and_authors_deleting_their_own_get_no_statement(
                             headers={"X-Edit-Token": own["edit_token"]})
     assert deleted.status_code == 204, deleted.data
     assert statements(app) == []
+
+
+@pytest.mark.parametrize("reason,delivered", [("unsubscribed", True), ("bounced", False)])
+def test_a_statement_reaches_an_author_who_unsubscribed_but_not_a_dead_address(
+        app, client, token, smtp_server, reason, delivered):
+    # The law requires the statement: "stop all email" cannot stop it, and it carries no
+    # unsubscribe link; an address that bounced gets nothing, as for every mail.
+    from comments.services.mail import suppression
+
+    comment_id = public_comment(client)
+    with app.app_context():
+        suppression.suppress("author@example.org", reason)
+        from comments.extensions import db
+
+        db.session.commit()
+    assert client.post(f"/api/v1/moderation/comments/{comment_id}/delete",
+                       headers=bearer(token)).status_code == 200
+    mails = deliver(app, smtp_server)
+    assert len(mails) == (1 if delivered else 0)
+    if delivered:
+        assert mails[0]["To"] == "author@example.org"
+        assert "List-Unsubscribe" not in mails[0]
+        assert "unsubscribe" not in text_of(mails[0]).lower()

@@ -32,6 +32,10 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 #: Mail to staff (kinds starting so), not to readers: no unsubscribe headers; moderators
 #: choose what they get in their own settings.
 STAFF_KINDS = ("moderation", "moderator", "staff")
+#: Mail the law requires (DSA Art. 16, 17 and 20: a notice's receipt and answer, a statement of
+#: reasons, an appeal's outcome): it carries no unsubscribe link, and unsubscribing from
+#: everything does not stop it. Only an address that bounced or complained gets none.
+LEGAL_KINDS = ("notice", "statement")
 
 
 class UnfoldedUrlHeader(UnstructuredHeader):
@@ -212,7 +216,7 @@ def compose(message: OutboxMessage, site: Site | None) -> EmailMessage:
     except NotAnEmailAddress as error:
         raise UnsendableMessage(f"bad recipient: {error}") from error
     context = {**(message.context or {}), **site_context(site), "recipient": recipient}
-    reader_mail = not message.kind.startswith(STAFF_KINDS)
+    reader_mail = not message.kind.startswith(STAFF_KINDS) and message.kind not in LEGAL_KINDS
     if reader_mail:
         thread_id = context.get("thread_id")
         scope = "thread" if isinstance(thread_id, int) and message.kind == "reply" else "all"

@@ -26,7 +26,7 @@ from comments.models.types import utcnow
 from comments.services.email_address import mailbox_key
 from comments.services.hashing import email_hash
 from comments.services.mail import suppression
-from comments.services.mail.compose import UnsendableMessage, compose, sender_of
+from comments.services.mail.compose import LEGAL_KINDS, UnsendableMessage, compose, sender_of
 from comments.services.mail.transport import (
     PermanentFailure,
     TemporaryFailure,
@@ -134,13 +134,18 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
                                email_hash(mailbox_key(message.recipient))}
                   for message, _site in rows}
         wanted = set().union(*hashes.values()) if hashes else set()
-        suppressed = set(db.session.execute(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(wanted))
-        ).scalars()) if hashes else set()
+        suppressed = dict(db.session.execute(
+            select(Suppression.email_hash, Suppression.reason)
+            .where(Suppression.email_hash.in_(wanted))
+        ).all()) if hashes else {}
         batch = []
         for message, site in rows:
             item = Outgoing(message.id, message.attempts, message.recipient)
-            if hashes[message.id] & suppressed:
+            reasons = {suppressed[hashed] for hashed in hashes[message.id] if hashed in suppressed}
+            # Mail the law requires goes to readers who unsubscribed, never to dead addresses.
+            if message.kind in LEGAL_KINDS:
+                reasons.discard("unsubscribed")
+            if reasons:
                 item.problem = "suppressed"
             else:
                 try:
