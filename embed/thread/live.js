@@ -38,6 +38,13 @@ function liveWalk(comments, visit) {
   }
 }
 
+// What the server's page showed, for comments no answer has described yet.
+function liveDrawnDiffers(item, c) {
+  const gone = item.classList.contains("c-gone");
+  const edited = !item.querySelector(".c-edited").hidden;
+  return gone !== (c.status === "deleted") || edited !== !!c.edited_at;
+}
+
 function liveSign(c) { return `${c.status}|${c.edited_at || ""}|${c.html.length}`; }
 
 function liveUpdate(item, c) {
@@ -86,7 +93,8 @@ function liveApply(answer) {
     roots.add(root.id);
     const item = document.getElementById(`comment-${c.id}`);
     const sign = liveSign(c);
-    if (item && live.signs[c.id] !== undefined && live.signs[c.id] !== sign) {
+    const before = live.signs[c.id];
+    if (item && (before !== undefined ? before !== sign : liveDrawnDiffers(item, c))) {
       liveUpdate(item, c);
       changed = true;
     } else if (!item && !first && !live.known.has(c.id) && c.status === "approved" &&
@@ -170,8 +178,13 @@ function startLive() {
   live.button.addEventListener("click", liveShow);
   list.parentNode.insertBefore(live.button, list);
   document.addEventListener("visibilitychange", liveSchedule);
-  // The first answer is the baseline (a CDN usually has it): what it holds is not "new".
-  live.lastPoll = 0;
+  // The server's page is the baseline when it holds the newest comments (all of them, or the
+  // newest first): then the first poll, a full interval after load, already finds arrivals.
+  // Otherwise (an older page of a long thread) that first answer is the baseline.
+  if (!next || sort === "newest") {
+    live.known = new Set($$(".c-item[data-id]", list).map((item) => parseInt(item.getAttribute("data-id"), 10)));
+  }
+  live.lastPoll = Date.now(); // no request at load: the page was just rendered
   liveSchedule();
 }
 window.commentsLive = { delay: liveDelay, poll: LIVE_POLL };

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from comments.errors import WebhookNotFound
 from comments.services.sites import list_sites
 from comments.services.webhooks import endpoints
 from comments.services.webhooks.events import EVENTS
@@ -78,8 +79,6 @@ def remove_webhook(endpoint_id: int) -> Any:
 def resend_delivery(endpoint_id: int, delivery_id: int) -> Any:
     """Queue one delivery again, with its webhook-id."""
     if endpoints.delivery_endpoint(delivery_id) != endpoint_id:
-        from comments.errors import WebhookNotFound
-
         raise WebhookNotFound("No such delivery.")
     item = endpoints.resend(delivery_id, by=me())
     flash(f"Delivery {item.message_id} queued again.")
