@@ -26,7 +26,6 @@ from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.identity import authors
 from comments.services.moderation import pipeline
-from comments.services.sites import get_site
 from comments.signals import comment_edited, comment_posted
 
 
@@ -68,7 +67,7 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
-        site = get_site(new.site)
+        site, reader = authors.site_of_post(new)
         thread = ensure_thread(site, new.uri, new.title or "")
         # Facts only: the pipeline's first checks judge the address, the size and the parent.
         author = " ".join((new.author or "").split())
@@ -95,7 +94,7 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
             verified=False, badges="", featured=False,
         )
-        if authors.take_author(comment, site, new, client).reader is not None:
+        if authors.take_author(comment, site, new, client, reader).reader is not None:
             email_problem = None  # the address is the signed-in reader's, not a typed one
         submission = pipeline.Submission(site, thread, comment, client, new,
                                          email_problem=email_problem, parent=parent,
