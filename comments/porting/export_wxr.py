@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
-from comments.porting.export_json import site_threads, thread_comments
+from comments.porting.export_json import site_threads, thread_comments, thread_readers
 
 # Characters XML 1.0 cannot carry at all; a comment may contain them, a file must not.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -77,7 +77,11 @@ def _item(site: Site, thread: Thread, comments: list[Comment]) -> str:
         # Disqus's importer matches threads on this identifier; the path is what we key on.
         _element("dsq:thread_identifier", thread.uri),
     ]
+    readers = thread_readers(comments)
     for comment in comments:
+        subject = str(readers.get(comment.reader_id or 0, {}).get("subject", ""))
+        # A WordPress user an import made a reader goes back as that user (porting/readers.py).
+        user_id = subject.removeprefix("wordpress:") if subject.startswith("wordpress:") else "0"
         parts.append("<wp:comment>" + "".join([
             _element("wp:comment_id", str(comment.id)),
             _element("wp:comment_author", comment.author),
@@ -90,7 +94,7 @@ def _item(site: Site, thread: Thread, comments: list[Comment]) -> str:
             _element("wp:comment_approved", APPROVED.get(comment.status, "0")),
             _element("wp:comment_type", ""),
             _element("wp:comment_parent", str(comment.parent_id or 0)),
-            _element("wp:comment_user_id", "0"),
+            _element("wp:comment_user_id", user_id),
         ]) + "</wp:comment>")
     parts.append("</item>\n")
     return "\n".join(parts)

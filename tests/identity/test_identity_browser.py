@@ -125,3 +125,24 @@ def test_the_loader_keeps_one_browser_key_that_votes_carry(app, live_server, pag
     with page.expect_response(lambda r: "/api/v1/comments?" in r.url):
         frame.select_option("#c-sort", "newest")
     assert reads and all("x-browser-key" not in h and "x-reader-token" not in h for h in reads)
+
+
+def test_the_editors_picks_view_shows_its_count_and_the_picks(app, live_server, page, publisher,
+                                                             post, admin_token):
+    from tests.support.moderation import bearer
+
+    allow_host(app, publisher.url)
+    picked = post(text="The best comment here", author="Bea").json["id"]
+    post(text="Another comment", author="Cy", environ={"REMOTE_ADDR": "10.9.0.2"})
+    client = app.test_client()
+    client.post(f"/api/v1/moderation/comments/{picked}/feature", headers=bearer(admin_token))
+    frame = open_article(page, live_server, publisher)
+    assert frame.inner_text("#c-sort option[value='featured']") == "Editors' picks (1)"
+    assert frame.is_visible(f"#comment-{picked} .c-pick")
+    with page.expect_response(lambda r: "sort=featured" in r.url):
+        frame.select_option("#c-sort", "featured")
+    frame.wait_for_selector("text=Another comment", state="detached")
+    listed = frame.eval_on_selector_all("#c-list > .c-item", "items => items.map(i => i.id)")
+    assert listed == [f"comment-{picked}"]
+    assert frame.is_visible(f"#comment-{picked} .c-pick")
+    assert page.problems == []

@@ -76,3 +76,15 @@ def test_disqus_accounts_become_readers(app, runner, tmp_path):
     assert sql(app, "SELECT COUNT(*) FROM readers WHERE verified") == [(0,)]
     linked = sql(app, "SELECT COUNT(*) FROM comments WHERE reader_id IS NOT NULL")[0][0]
     assert linked >= 1
+
+
+def test_wordpress_users_go_back_as_users_in_the_wxr_export(app, runner, tmp_path):
+    run(runner, "import", "wordpress", str(real_export("wordpress-a11y-theme-unit-test.xml")))
+    path = tmp_path / "export.xml"
+    run(runner, "export", "wxr", "--output", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<wp:comment_user_id>24783058</wp:comment_user_id>") == 4
+    run(runner, "sites", "add", "again", "--base-url", "https://news.example")
+    run(runner, "import", "wordpress", str(path), "--site", "again")
+    assert sql(app, "SELECT COUNT(*) FROM comments c JOIN readers r ON r.id = c.reader_id "
+                    "JOIN sites s ON s.id = r.site_id WHERE s.key = 'again'") == [(4,)]

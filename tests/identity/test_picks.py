@@ -140,3 +140,28 @@ def test_feeds_mark_verified_readers_badges_and_picks(client, runner, admin_toke
                  [c.get("term") for c in entry.findall("a:category", atom)]
                  for entry in feed.findall("a:entry", atom)}
         assert terms == {"The Desk": ["verified", "badge:staff", "editors-pick"], "Ann": []}
+
+
+def test_a_journalist_replies_as_staff_from_the_moderator_ui(app, client):
+    from tests.support.moderation import csrf_token, sign_in
+
+    make_moderator(app, "desk@news.example", sites=["default"])
+    question = post_comment(client, text="Who wrote this?", author="Ann").get_json()["id"]
+    sign_in(client, "desk@news.example")
+    page = f"/moderate/comments/{question}"
+    token = csrf_token(client, page)
+    answer = client.post(f"{page}/staff-reply",
+                         data={"text": "Our desk did; thanks for asking.", "csrf_token": token})
+    assert answer.status_code == 303
+    public = client.get(f"/api/v1/comments?uri={URI}").get_json()
+    [reply] = public["comments"][0]["replies"]
+    assert reply["html"] == "<p>Our desk did; thanks for asking.</p>"
+    assert reply["author"] == "desk" and reply["badges"] == ["staff"] and reply["verified"]
+    make_site(app, "other")
+    make_moderator(app, "outsider@example.com", sites=["other"])
+    other = app.test_client()
+    sign_in(other, "outsider@example.com")
+    refused = other.post(f"{page}/staff-reply",
+                         data={"text": "Not mine to answer.",
+                               "csrf_token": csrf_token(other, "/moderate/")})
+    assert refused.status_code == 403

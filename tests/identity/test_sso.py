@@ -174,3 +174,25 @@ def _unsigned(body: dict[str, object]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(body)}."
+
+
+def test_an_eddsa_key_verifies_eddsa_tokens_only(client, runner, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    pem = tmp_path / "ed25519.pem"
+    pem.write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    assert "EdDSA" in runner.invoke(["sites", "update", "default", "--sso-public-key",
+                                     str(pem)]).output
+    assert sign_in(client, jwt.encode(claims(), key, algorithm="EdDSA")).status_code == 200
+    rsa_signed = jwt.encode(claims(), rsa_key(), algorithm="RS256")
+    assert sign_in(client, rsa_signed).status_code == 403
+    weak = tmp_path / "weak.pem"
+    weak.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=1024)
+                     .public_key().public_bytes(serialization.Encoding.PEM,
+                                                serialization.PublicFormat.SubjectPublicKeyInfo))
+    result = runner.invoke(["sites", "update", "default", "--sso-public-key", str(weak)])
+    assert result.exit_code != 0 and "2048" in result.output
+    assert sign_in(client, jwt.encode(claims(), key, algorithm="EdDSA")).status_code == 200

@@ -27,7 +27,6 @@ from comments.services.email_address import NotAnEmailAddress, normalized_email
 from comments.services.hashing import address_hash, avatar_seed, email_hash
 from comments.services.identity import authors
 from comments.services.moderation import pipeline
-from comments.services.sites import get_site
 from comments.signals import comment_edited, comment_posted
 
 
@@ -71,7 +70,7 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
-        site = get_site(new.site)
+        site, reader = authors.site_of_post(new)
         thread = facts.thread_for_writing(site, new.uri, prepared, client, hint=new.title or "")
         # Facts only: the pipeline's first checks judge the address, the size and the parent.
         author = " ".join((new.author or "").split())
@@ -98,7 +97,7 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
             likes=0, dislikes=0, flag_count=0, version=1, pinned=False, extra={},
             verified=False, badges="", featured=False,
         )
-        if authors.take_author(comment, site, new, client).reader is not None:
+        if authors.take_author(comment, site, new, client, reader).reader is not None:
             email_problem = None  # the address is the signed-in reader's, not a typed one
         submission = pipeline.Submission(site, thread, comment, client, new,
                                          email_problem=email_problem, parent=parent,

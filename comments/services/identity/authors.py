@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from comments.errors import BadReaderToken, EditWindowOver
 from comments.extensions import db
-from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models import Comment, CommentStatus, Reader, Site, Thread
 from comments.models.types import utcnow
 from comments.services.client import Client
 from comments.services.discussion.new_comment import NewComment
@@ -16,12 +16,22 @@ from comments.services.discussion.threads import comment_in_context
 from comments.services.hashing import avatar_seed, email_hash
 from comments.services.identity.callers import Caller, Who, who_is
 from comments.services.identity.readers import badges_of
-from comments.services.identity.sessions import reader_of_token
+from comments.services.identity.sessions import reader_of_token, site_and_reader
+from comments.services.sites import get_site
 
 
-def take_author(comment: Comment, site: Site, new: NewComment, client: Client) -> Who:
+def site_of_post(new: NewComment) -> tuple[Site, Reader | None]:
+    """The site a comment is posted to and, when signed in, its author, in one query."""
+    if not new.reader_token:
+        return get_site(new.site), None
+    return site_and_reader(new.site, new.reader_token)
+
+
+def take_author(comment: Comment, site: Site, new: NewComment, client: Client,
+                reader: Reader | None = None) -> Who:
     """Set who wrote a new comment: a signed-in reader's identity replaces what was typed."""
-    who = who_is(site, Caller(new.reader_token, new.browser_key), client, acting="comment")
+    who = who_is(site, Caller(new.reader_token, new.browser_key), client, acting="comment",
+                 reader=reader)
     # An address hash is not kept here: it would outlive the ip_hash that retention clears.
     comment.author_key = who.vote_key if who.keyed_by != "address" else None
     reader = who.reader

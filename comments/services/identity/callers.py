@@ -46,10 +46,15 @@ def browser_key(value: str | None) -> str | None:
     return value if BROWSER_KEY.match(value) else None
 
 
-def who_is(site: Site, caller: Caller | None, client: Client, *, acting: str = "post") -> Who:
-    """The sender on `site`; BadReaderToken for a bad token, SignInRequired where the site says so."""
+def who_is(site: Site, caller: Caller | None, client: Client, *, acting: str = "post",
+           reader: Reader | None = None) -> Who:
+    """The sender on `site`; BadReaderToken for a bad token, SignInRequired where the site says so.
+
+    `reader`: the caller's reader when already loaded from their token (posting does).
+    """
     caller = caller or Caller()
-    reader = reader_of_token(caller.reader_token, site) if caller.reader_token else None
+    if reader is None and caller.reader_token:
+        reader = reader_of_token(caller.reader_token, site)
     if reader is None and site.settings.identity == "signed_in":
         raise SignInRequired(f"Sign in to {acting} on this site.")
     if reader is not None:
