@@ -20,7 +20,7 @@ def flag(client, comment_id, address):
 def flagged_comment(client, post, flags=2):
     comment_id = post(text="An unpopular but fair opinion", author="Ann").json["id"]
     for n in range(flags):
-        flag(client, comment_id, f"192.0.2.{n + 10}")
+        flag(client, comment_id, f"192.0.{n + 10}.2")  # one network each: one cannot hide it
     return comment_id
 
 

@@ -79,11 +79,16 @@ def _add(comment_id: int, value: int, delta: int) -> None:
 def flag(comment_id: int, reason: str, client: Client, caller: Caller | None = None) -> None:
     """Record a reader's flag (once per reader, callers.py); flags from enough distinct readers
     on enough distinct networks send the comment back to the queue (the site's flag_threshold
-    counts both, so neither one network nor one reader can hide it alone)."""
+    counts both, so neither one network nor one reader can hide it alone; each signed-in reader
+    counts as a network of their own)."""
     with write_transaction():
         comment, thread, site = _visible(comment_id)
-        reporter = who_is(site, caller, client, acting="flag").flag_key
-        network = keyed_hash("flag-network", operator_network(client.address))
+        who = who_is(site, caller, client, acting="flag")
+        reporter = who.flag_key
+        # What one flag weighs towards hiding: an anonymous reader's operator network (browser
+        # keys cost nothing to make), a signed-in reader alone (one account, one weight).
+        network = keyed_hash("flag-network", f"reader:{who.reader.id}" if who.reader is not None
+                             else operator_network(client.address))
         inserted = insert_ignoring_conflicts(
             Flag, {"comment_id": comment.id, "reporter_hash": reporter, "network_hash": network,
                    "reason": reason},
