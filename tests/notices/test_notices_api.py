@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_filled_honeypot_gets_a_reference_and_nothing_is_kept(app, client, smt
 
     comment_id = public_comment(client)
     with app.test_request_context():
-        form = signing.sign("form", {"t": time.time() - 10})
+        form = signing.sign("form", {"t": time.time() - 10, "j": secrets.token_hex(12)})
     response = client.post("/api/v1/notices", json=notice_body(comment_id, hp="http://spam",
                                                                form_token=form))
     assert response.status_code == 202 and response.json["reference"].startswith("N-")
