@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.support.app import sql
 from tests.support.embed_host import allow_host, open_article, script_tag
 
 pytestmark = pytest.mark.browser
@@ -64,10 +65,17 @@ def _contrast_problems(frame) -> list[str]:
 @pytest.mark.parametrize("accent", ACCENTS)
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_every_text_reaches_aa_contrast_with_any_accent(app, live_server, page, post, publisher,
-                                                        theme, accent):
-    allow_host(app, publisher.url, share_by_email=True)
+                                                        admin_token, theme, accent):
+    from tests.support.moderation import bearer
+
+    # The sign-in line shows where readers may sign in (issue 15).
+    allow_host(app, publisher.url, share_by_email=True, identity="signed_in_or_anyone")
     first = post(text="A [link](https://example.org) and > a quote", author="Ann",
                  environ={"REMOTE_ADDR": "10.9.0.1"}).json["id"]
+    # Its badges ("Verified", staff drawn in the accent, a site's own) and the editors' pick.
+    sql(app, "UPDATE comments SET verified = :yes, badges = 'staff,subscriber' WHERE id = :id",
+        yes=True, id=first)
+    app.test_client().post(f"/api/v1/moderation/comments/{first}/feature", headers=bearer(admin_token))
     background = DARK_PAGE if theme == "dark" else LIGHT_PAGE
     frame = open_article(page, live_server, publisher, body=_page(live_server, background, accent))
     assert frame.get_attribute("html", "data-theme") == theme
@@ -77,8 +85,14 @@ def test_every_text_reaches_aa_contrast_with_any_accent(app, live_server, page, 
     frame.wait_for_selector(".c-item.c-mine")
     frame.click(f"#comment-{first} .c-vote")  # a pressed vote is drawn in the accent
     frame.click(f"#comment-{first} .c-flag")
+    frame.click(".c-item.c-mine .c-flag")
+    frame.click(".c-item.c-mine .c-illegal")  # the "Illegal content" notice form (issue 17)
+    frame.click(".c-dsa [type=submit]")  # its inline errors show
     frame.click("#c-share-toggle")
-    frame.wait_for_selector("#c-share-mail[href*='/s/']")
+    frame.wait_for_selector("#c-share:not([hidden])")  # its tracked link waits for a use (i14)
     frame.click("#c-share-form [type=submit]")  # its inline errors show
+    for shown in (f"#comment-{first} .c-verified", f"#comment-{first} [data-badge=staff]",
+                  f"#comment-{first} .c-pick", ".c-sign-in-prompt", ".c-dsa .c-error"):
+        assert frame.is_visible(shown), shown
     assert _contrast_problems(frame) == []
     assert page.problems == []
