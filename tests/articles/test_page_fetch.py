@@ -94,3 +94,17 @@ def test_only_paths_on_the_site_are_fetched(article_site: ArticleSite, other_hos
         facts = fetch_page(article_site.base_url, uri, **LIMITS)
         assert not facts.exists
     assert other_host.hits == [] and article_site.hits == []
+
+
+def test_a_page_is_read_from_a_thread_that_already_runs_an_event_loop(
+        article_site: ArticleSite) -> None:
+    # A browser driven from the test's thread, or an async server, runs a loop there already;
+    # the reading must not depend on the caller's thread being loop-free.
+    import asyncio
+
+    article_site.page("/story/", "A story")
+
+    async def inside() -> str:
+        return fetch_page(article_site.base_url, "/story/", **LIMITS).title
+
+    assert asyncio.run(inside()) == "A story"

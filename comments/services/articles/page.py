@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import Message
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -52,7 +55,7 @@ def fetch_page(base_url: str, uri: str, *, timeout: float, max_bytes: int,
     if _origin(url) != _origin(base_url):
         return PageFacts(NOT_A_PATH, problem="not a path on the site")
     try:
-        return asyncio.run(asyncio.wait_for(
+        return _run(asyncio.wait_for(
             _fetch(base_url, url, max_bytes, max_redirects, timeout), timeout))
     except TimeoutError:
         return PageFacts(0, problem=f"no answer within {timeout:g} s (timed out)")
@@ -60,6 +63,17 @@ def fetch_page(base_url: str, uri: str, *, timeout: float, max_bytes: int,
         return PageFacts(NOT_A_PATH, problem="not a URL the site could serve")
     except httpx.HTTPError as error:
         return PageFacts(0, problem=f"no answer: {type(error).__name__}")
+
+
+def _run(reading: Coroutine[Any, Any, PageFacts]) -> PageFacts:
+    """Run the reading to its end on an event loop of its own: in this thread as a rule, in a
+    helper thread when this one already runs a loop (asyncio.run refuses to nest)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(reading)
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        return helper.submit(asyncio.run, reading).result()
 
 
 async def _fetch(base_url: str, url: str, max_bytes: int, max_redirects: int,
