@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import pytest
@@ -25,7 +26,7 @@ def form_token(app) -> str:
     from comments.services import tokens
 
     with app.test_request_context():
-        return tokens.sign("form", {"t": time.time() - 10})
+        return tokens.sign("form", {"t": time.time() - 10, "j": secrets.token_hex(12)})
 
 
 def stranger_writes(app, client, site: str = "default", uri: str = URI) -> None:

@@ -26,12 +26,21 @@ def parts(mail):
     return (mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content())
 
 
+def sent_in_outbox_order(app, smtp_server):
+    """(template, mail) for each sent message, in the outbox's order.
+
+    The worker sends a batch over several connections at once, so mail arrives in no set
+    order: each arrived mail is matched to its outbox row by its Message-ID.
+    """
+    rows = sql(app, "SELECT message_id, template FROM outbox WHERE status = 'sent' ORDER BY id")
+    arrived = {str(mail["Message-ID"]): mail for mail in smtp_server.mailbox.messages}
+    assert sorted(arrived) == sorted(message_id for message_id, _template in rows)
+    return [(template, arrived[message_id]) for message_id, template in rows]
+
+
 def delivered(app, smtp_server, template):
     run_once(app)
-    found = [m for m, (_f, _t) in zip(smtp_server.mailbox.messages,
-                                      smtp_server.mailbox.envelopes, strict=True)]
-    kinds = sql(app, "SELECT template FROM outbox WHERE status = 'sent' ORDER BY id")
-    return [mail for mail, (kind,) in zip(found, kinds, strict=True) if kind == template]
+    return [mail for kind, mail in sent_in_outbox_order(app, smtp_server) if kind == template]
 
 
 def test_a_reply_notification_shows_the_rendered_comment_and_links_to_it(
@@ -110,6 +119,7 @@ def test_every_template_arrives_readable_as_text_and_as_html(app, client, post, 
     """
     import os
     import re
+    import secrets
     import time
     from datetime import timedelta
 
@@ -132,7 +142,7 @@ def test_every_template_arrives_readable_as_text_and_as_html(app, client, post, 
         send_due_digests(utcnow() + timedelta(days=2))                    # reply_digest
         update_site("default", settings={"share_by_email": True, "min_submit_seconds": 0})
     with app.test_request_context():
-        form = tokens.sign("form", {"t": time.time() - 10})
+        form = tokens.sign("form", {"t": time.time() - 10, "j": secrets.token_hex(12)})
     assert client.post("/api/v1/shares", json={                           # share
         "uri": URI, "to": "friend@example.org", "from_name": "Ann <i>", "note": "Look & see",
         "form_token": form, "hp": ""}).status_code == 202
@@ -146,13 +156,12 @@ def test_every_template_arrives_readable_as_text_and_as_html(app, client, post, 
     with app.app_context():
         send_held_digests(utcnow() + timedelta(hours=1))                  # moderation_digest
     run_once(app)
-    templates = [row[0] for row in sql(app, "SELECT template FROM outbox WHERE status = 'sent' "
-                                            "ORDER BY id")]
+    sent = sent_in_outbox_order(app, smtp_server)
+    templates = [template for template, _mail in sent]
     assert set(templates) >= {"confirm_subscription", "reply", "reply_digest", "share",
                               "privacy_confirm", "moderation_held", "moderation_digest"}
     gallery = os.environ.get("COMMENTS_MAIL_GALLERY")
-    for index, (template, mail) in enumerate(zip(templates, smtp_server.mailbox.messages,
-                                                 strict=True)):
+    for index, (template, mail) in enumerate(sent):
         text, html = parts(mail)
         if gallery:
             os.makedirs(gallery, exist_ok=True)

@@ -187,6 +187,7 @@ def period(start: Any, end: Any) -> tuple[datetime, datetime]:
 @bp.route("/transparency", methods=["GET"])
 @bp.arguments(TransparencyQuery, location="query")
 @bp.response(200, TransparencyOut, description="JSON, or text/csv with format=csv.")
+@bp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 @_guarded
 def transparency_report(query: dict[str, Any]) -> Response:
     """Notices by ground and outcome, time to decision, automated against human decisions,
