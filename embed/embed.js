@@ -63,14 +63,18 @@
         if (value) { vars["--comments-" + name] = value; }
       });
       f.frame.contentWindow.postMessage({ comments: 1, type: "theme", vars: vars, page: pageBackground(f.target) }, f.origin);
-      if (Array.isArray(data.keys)) { handState(f, data.keys); }
+      // A frame denied its own storage names the keys it wants back; only such a frame has
+      // its state and identity kept here. A same-site frame keeps its own, and nothing lands
+      // in this page's storage for it.
+      f.kept = Array.isArray(data.keys);
+      if (f.kept) { handState(f, data.keys); }
       sendIdentity(f, {});
     } else if (data.type === "store" && STATE_KEY.test(data.key) && typeof data.value === "string" &&
                data.value.length <= 100000) {
       try { w.localStorage.setItem("comments:" + f.origin + ":" + data.key, data.value); } catch (e) { /* denied or full */ }
     } else if (data.type === "count" && typeof data.count === "number") {
       shown(f.origin, f.site, f.uri, data.count);
-    } else if (data.type === "identity") {
+    } else if (data.type === "identity" && f.kept) {
       keep(identityKey(f), data.reader && typeof data.reader.token === "string" ? data.reader : null);
     } else if (data.type === "scroll" && data.top >= 0) {
       w.scrollTo({ top: f.frame.getBoundingClientRect().top + w.pageYOffset + data.top, behavior: "smooth" });
@@ -100,8 +104,10 @@
   }
 
   /* Identity: the reader token and the anonymous browser key, kept here in the page's own
-     storage because a cross-site frame gets none; handed to the frame on each load. An SSO
-     reader's kept token is used only while the page hands over the same SSO token. */
+     storage for a frame denied its own (a cross-site frame where third-party storage is
+     blocked), under the frame's origin and the frame's own key names, like its state below;
+     handed to the frame on each load. A same-site frame gets only the page's SSO token.
+     An SSO reader's kept token is used only while the page hands over the same SSO token. */
   var KEY_SHAPE = /^[A-Za-z0-9_-]{22,64}$/;
   function kept(name) {
     try { return JSON.parse(w.localStorage.getItem(name) || "null"); } catch (e) { return null; }
@@ -111,9 +117,9 @@
       if (value) { w.localStorage.setItem(name, JSON.stringify(value)); } else { w.localStorage.removeItem(name); }
     } catch (e) { /* no storage here either: the frame keeps them for this visit */ }
   }
-  function identityKey(f) { return "comments.identity:" + f.origin + ":" + f.site; }
+  function identityKey(f) { return "comments:" + f.origin + ":comments.identity." + f.site; }
   function browserKey(origin) {
-    var name = "comments.browser:" + origin;
+    var name = "comments:" + origin + ":comments.browser";
     var key = kept(name);
     if (typeof key !== "string" || !KEY_SHAPE.test(key)) {
       var bytes = new Uint8Array(18);
@@ -124,13 +130,14 @@
     return key;
   }
   function sendIdentity(f, extra) {
-    var reader = kept(identityKey(f));
+    var reader = f.kept ? kept(identityKey(f)) : null;
     if (reader && (reader.sso || "") !== (f.sso || "")) {
       // Signed in by another SSO token, or the page no longer hands one over.
       if (!f.sso || reader.sso) { keep(identityKey(f), null); }
       reader = null;
     }
-    var message = { comments: 1, type: "identity", reader: reader, sso: f.sso || "", browserKey: browserKey(f.origin) };
+    var message = { comments: 1, type: "identity", reader: reader, sso: f.sso || "",
+      browserKey: f.kept ? browserKey(f.origin) : null };
     Object.keys(extra).forEach(function (name) { message[name] = extra[name]; });
     f.frame.contentWindow.postMessage(message, f.origin);
   }

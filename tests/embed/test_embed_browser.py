@@ -126,8 +126,15 @@ def test_send_to_a_friend_opens_the_mail_program_with_a_tracked_link(
     assert frame.query_selector("#c-share-form") is None  # sending from the site is opt-in
     frame.click("#c-share-toggle")
     assert frame.get_attribute("#c-share-toggle", "aria-expanded") == "true"
-    mail = frame.wait_for_selector("#c-share-mail[href*='/s/']")
-    href = unquote(mail.get_attribute("href"))
+    # The tracked link is made when the reader uses it (issue 14), here the mail button. Keep the
+    # test page where it is: note the mailto the reader's click opens.
+    frame.evaluate("""() => document.getElementById('c-share-mail').addEventListener('click',
+        (e) => { if (e.defaultPrevented) { return; } window.__opened = e.currentTarget.href;
+                 e.preventDefault(); })""")
+    frame.click("#c-share-mail")
+    frame.wait_for_function("() => window.__opened !== undefined")
+    href = unquote(frame.evaluate("() => window.__opened"))
+    assert href.startswith("mailto:")
     assert "subject=Summit in Hanoi" in href and "Forged" not in href
     link = re.search(r"(http://\S+/s/\S+)", href).group(1)
     assert frame.input_value("#c-share-url") == link
@@ -146,7 +153,8 @@ def test_the_site_sends_the_article_where_it_turns_that_on(app, live_server, pag
     frame.click("#c-share-form [type=submit]")
     for name in ("to", "from_name"):
         assert frame.get_attribute(f"#c-share-form [name={name}]", "aria-invalid") == "true"
-    assert frame.get_attribute("#c-share-form [name=from_email]", "aria-invalid") is None
+    # No "Your email" field any more (issue 14: unverified, it could go nowhere), so none to mark.
+    assert frame.locator("#c-share-form [name=from_email]").count() == 0
     assert frame.is_visible("#c-share-to-error >> text=Please enter a valid email address.")
 
     frame.fill("#c-share-to", "friend@example.org")

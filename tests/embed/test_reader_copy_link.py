@@ -11,10 +11,17 @@ from tests.support.embed_host import ARTICLE, allow_host, open_article
 pytestmark = pytest.mark.browser
 
 
-def _open_share(frame) -> str:
+def _open_share(frame) -> None:
     frame.click("#c-share-toggle")
-    frame.wait_for_selector("#c-share-mail[href*='/s/']")
-    return frame.input_value("#c-share-url")
+    frame.wait_for_selector("#c-share:not([hidden])")
+
+
+def _copied_link(frame) -> str:
+    """The tracked link "Copy" asked for (issue 14: made on use, not when the panel opens)."""
+    frame.wait_for_selector("#c-share-mail[href*='/s/']", state="attached")
+    link = frame.input_value("#c-share-url")
+    assert "/s/" in link
+    return link
 
 
 def test_copy_link_in_a_cross_origin_frame_copies_and_says_so(app, live_server, page, publisher):
@@ -22,13 +29,14 @@ def test_copy_link_in_a_cross_origin_frame_copies_and_says_so(app, live_server, 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=publisher.url)
     frame = open_article(page, live_server, publisher)
     assert "clipboard-write" in page.get_attribute("#comments iframe", "allow")
-    link = _open_share(frame)
+    _open_share(frame)
     status = frame.locator("#c-share-copied")
     assert status.get_attribute("role") == "status"
     assert status.get_attribute("aria-live") == "polite"
     assert status.is_hidden() or status.inner_text() == ""
     frame.click("#c-share-copy")
     frame.wait_for_selector("#c-share-copied:visible >> text=Link copied.")
+    link = _copied_link(frame)
     page.bring_to_front()
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert page.problems == []
@@ -50,10 +58,11 @@ def test_where_the_clipboard_api_is_refused_the_link_is_selected_and_copied(
     frame.wait_for_selector("html[data-ready]", state="attached")
     refused = frame.evaluate("navigator.clipboard.writeText('x').then(() => 'ok', (e) => e.name)")
     assert refused == "NotAllowedError"
-    link = _open_share(frame)
+    _open_share(frame)
     frame.click("#c-share-copy")
     # Chromium still copies a selection the old way (document.execCommand) on the reader's click.
     frame.wait_for_selector("#c-share-copied:visible >> text=Link copied.")
+    link = _copied_link(frame)
     selected = frame.evaluate("(() => { const i = document.querySelector('#c-share-url');"
                               " return i.value.slice(i.selectionStart, i.selectionEnd); })()")
     assert selected == link  # selected, too, for a reader who copies it by hand

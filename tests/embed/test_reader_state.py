@@ -98,7 +98,10 @@ def test_the_publisher_page_keeps_only_the_comments_hosts_own_keys(app, live_ser
     frame.wait_for_selector(".c-item.c-mine")
     keys = page.evaluate("Object.keys(localStorage).sort()")
     prefix = f"comments:{live_server.other_origin}:"
-    assert keys == [prefix + "comments.mine.default", prefix + "comments.reader"]
+    # The reader's comments and form fields, and the browser key votes and flags count by
+    # (identity, issue 15): all under the comments host's origin, nothing else.
+    assert keys == [prefix + "comments.browser", prefix + "comments.mine.default",
+                    prefix + "comments.reader"]
     # A frame of another origin, or a message naming another key, writes nothing.
     frame.evaluate("window.parent.postMessage({comments: 1, type: 'store', key: 'other', value: 'x'}, '*')")
     page.evaluate("window.postMessage({comments: 1, type: 'store', key: 'comments.reader', value: 'x'}, '*')")

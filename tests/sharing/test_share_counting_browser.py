@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from comments.services.sites import update_site
 from tests.support.app import sql
-from tests.support.embed_host import allow_host, open_article
+from tests.support.embed_host import ARTICLE, allow_host, open_article
 from tests.support.mailing import wait_for
 
 pytestmark = pytest.mark.browser
@@ -61,8 +62,11 @@ def test_sending_from_the_site_is_one_share_with_no_address_field_and_no_reply_t
     from tests.support.mailing import run_once
 
     app.config.update(SMTP_URL=smtp_server.url, PUBLIC_URL=live_server.url)
-    allow_host(app, publisher.url, share_by_email=True)
-    frame = open_article(page, live_server, publisher)
+    # The mail names the article by its page's title (issue 13: never a reader's title).
+    allow_host(app, publisher.url, share_by_email=True, article_facts="fetch")
+    with app.app_context():
+        update_site("default", base_url=publisher.url)
+    frame = open_article(page, live_server, publisher, path=ARTICLE)
     frame.click("#c-share-toggle")
     assert frame.locator("#c-share-form [name=from_email]").count() == 0
     frame.fill("#c-share-to", "friend@example.org")

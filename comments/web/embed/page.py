@@ -126,7 +126,8 @@ def thread_page() -> Response:
         "embed/thread.html", t=t, lang=language, theme=args["theme"], site=site, info=info,
         config=config, listing=listing, has_comments=has_comments,
         view=comment_view, article_url=article_url, next_cursor=next_cursor,
-        form_token=form_token(), share_form_token=form_token(), sort=args["sort"], sorts=SORTS,
+        form_token=form_token(), share_form_token=form_token(),
+        notice_form_token=form_token(), sort=args["sort"], sorts=SORTS,
         asset_url=asset_url,
         settings=settings, title=config["title"], blank_avatar=avatar_svg(""), w=w,
     )
