@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, jsonify
 from flask_smorest import Blueprint
 
 from comments.errors import BadParameters, Forbidden
@@ -23,30 +23,18 @@ from comments.schemas.notices import (
     TrustedFlaggerList,
     TrustedFlaggerQuery,
 )
-from comments.services.moderation import moderators
 from comments.services.notices import appeals, deciding, transparency, trusted
 from comments.services.sites import get_site
 from comments.web.discussion.present import iso
+from comments.web.moderate import api as moderation_api
 
 bp = Blueprint("notices_moderation_api", __name__, url_prefix="/api/v1/moderation",
                description="Notices, appeals, trusted flaggers and transparency "
                            "(Authorization: Bearer <api token>)")
 
 
-@bp.before_request
-def _authenticate() -> Response | None:
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    moderator = None
-    if scheme.lower() == "bearer" and secret.strip():
-        moderator = moderators.token_moderator(secret.strip())
-    if moderator is None:
-        response = jsonify({"error": "unauthorized",
-                            "message": "A valid API token is required (Authorization: Bearer)."})
-        response.status_code = 401
-        response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
-        return response
-    g.api_moderator = moderator
-    return None
+# The same bearer-token check as every moderation API blueprint.
+bp.before_request(moderation_api._authenticate)
 
 
 def _guarded(view: Any) -> Any:
