@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from comments.schemas.common import BaseSchema, SiteKey, Uri
 
@@ -22,13 +22,20 @@ class ArticleRef(BaseSchema):
     uri = Uri(required=True)
 
 
+def _an_id(value: str) -> None:
+    """A cursor is a thread id: it fits the database's 32-bit integer (never a 500 on PostgreSQL)."""
+    if int(value) > 2**31 - 1:
+        raise ValidationError("Not a valid cursor.")
+
+
 class ArticleQuery(BaseSchema):
     """Which of a site's articles to list."""
 
     site = SiteKey()
     waiting = fields.Boolean(load_default=False, metadata={
         "description": "Only articles whose reader-sent title awaits a moderator."})
-    after = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{1,18}$"),
+    after = fields.String(load_default=None,
+                          validate=[validate.Regexp(r"^[0-9]{1,10}$"), lambda value: _an_id(value)],
                           metadata={"description": "The `next` cursor of the previous page."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 

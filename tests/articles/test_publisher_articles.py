@@ -3,6 +3,8 @@ readers' titles wait for a moderator, and one network starts only so many thread
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.app import sql
 from tests.support.moderation import bearer, make_moderator, make_site, make_token, set_policy
 
@@ -117,3 +119,13 @@ def test_a_sites_article_facts_are_chosen_from_three(app, runner):
     with app.app_context():
         assert get_site("intranet").settings.article_facts == "publisher"
         assert get_site("fresh").settings.article_facts == "fetch"
+
+
+@pytest.mark.parametrize("cursor", ["2147483648", "127640188290321", "99999999999"])
+def test_a_cursor_past_any_thread_id_is_a_400_never_a_500(client, admin_token, cursor):
+    # Found by the moderation API fuzz test on PostgreSQL: a 15-digit cursor overflowed the
+    # integer column there and answered 500.
+    answer = client.get(API + f"?site=default&after={cursor}", headers=bearer(admin_token))
+    assert answer.status_code == 400 and "after" in str(answer.json)
+    assert client.get(API + "?site=default&after=2147483647",
+                      headers=bearer(admin_token)).status_code == 200
