@@ -92,7 +92,9 @@ class NoticeList(BaseSchema):
 
 
 class NoticeQuery(BaseSchema):
-    site = fields.String(load_default=None, validate=validate.Length(max=64))
+    # A site key or nothing (every site the moderator has); never free text into the query.
+    site = SiteKey(load_default=None, metadata={"description": "Site key; every site when omitted.",
+                                                "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"})
 
 
 class AppealRulingIn(BaseSchema):

@@ -286,3 +286,10 @@ def test_grounds_cost_a_read_one_query_and_only_when_it_shows_a_placeholder(
     client.post(f"/api/v1/moderation/comments/{comment_id}/delete", headers=bearer(tokens[0]))
     with_placeholder = measure()
     assert without <= 3 and with_placeholder == without + 1, (without, with_placeholder)
+
+
+def test_a_site_that_is_no_site_key_is_a_400_never_a_500(client, tokens):
+    # Found by the moderation fuzz test on PostgreSQL: a NUL byte in `site` was a 500.
+    answer = client.get("/api/v1/moderation/notices?site=k%28%F2%85%9A%93%00",
+                        headers=bearer(tokens[0]))
+    assert answer.status_code == 400 and "site" in str(answer.json)
