@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.live import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.support.live import CHROMIUM, CHROMIUM_ARGS, free_port_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,23 +25,10 @@ VISITS = 3
 WITHIN_SECONDS = 5.0
 
 
-def _two_free_ports() -> int:
-    """A port P with P + 1 free as well: `comments demo --port P` listens on both."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two adjacent free ports")
-
-
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[str]:
     """`comments demo` as a reader's machine runs it, on a fresh instance; its article's URL."""
-    port = _two_free_ports()
+    port = free_port_pair()
     env = {**os.environ, "COMMENTS_INSTANCE_PATH": str(tmp_path / "instance")}
     for name in ("COMMENTS_DATABASE_URL", "COMMENTS_CONFIG", "COMMENTS_DEMO_EMBED_ORIGIN"):
         env.pop(name, None)

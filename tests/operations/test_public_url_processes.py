@@ -11,7 +11,7 @@ import urllib.request
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from tests.support.live import free_port
+from tests.support.live import free_port, free_port_pair
 from tests.support.mailing import COMMENTS
 
 
@@ -37,7 +37,7 @@ def _wait(condition, timeout: float, process: subprocess.Popen) -> None:
 
 
 def test_the_demo_mails_links_to_the_port_it_serves(tmp_path: Path):
-    port = free_port()
+    port = free_port_pair()  # the demo serves the article on P and its thread on P + 1
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("COMMENTS_") and key != "PROMETHEUS_MULTIPROC_DIR"}
     env.update(COMMENTS_INSTANCE_PATH=str(tmp_path / "instance"),
