@@ -31,6 +31,11 @@ def query_pairs(query: str) -> list[tuple[str, str]] | None:
     """
     try:
         text = query.encode("latin-1").decode()
+        if "%2" in text:
+            # The embed escapes every path's slashes (encodeURIComponent): decode them all in
+            # one pass, not a hundred. "/" splits nothing and makes no escape with what is
+            # around it, so this decodes exactly what decoding each name and value would.
+            text = text.replace("%2F", "/").replace("%2f", "/")
         pairs = []
         for part in text.split("&"):
             if not part:

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -67,8 +68,16 @@ def _observe(response: Response) -> Response:
 
 def observe(endpoint: str, method: str, status: int, started: float) -> None:
     """Count one answered request and its time under its route (never its raw path)."""
-    LATENCY.labels(endpoint, method).observe(time.perf_counter() - started)
-    REQUESTS.labels(endpoint, method, str(status)).inc()
+    latency, requests = _series(endpoint, method, status)
+    latency.observe(time.perf_counter() - started)
+    requests.inc()
+
+
+@lru_cache(maxsize=1024)
+def _series(endpoint: str, method: str, status: int) -> tuple[Histogram, Counter]:
+    # labels() takes a lock and builds the key on every call: half the cost of observing.
+    # The children it returns live as long as their metric, so each is looked up once.
+    return LATENCY.labels(endpoint, method), REQUESTS.labels(endpoint, method, str(status))
 
 
 class DatabaseFigures(Collector):

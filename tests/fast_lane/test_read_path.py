@@ -105,11 +105,16 @@ def test_driver_reads_of_counts_match_core(app, post, backend):
         core = sorted(_core_rows(statement, params), key=repr)
         driver = sorted(driver_reads.fetch_all(statement, params), key=repr)
     _assert_same_values_and_types(driver, core)
-    # One row for the site (its origins, no uri) and one per thread found (no origins).
+    # One row for the site (its origins as JSON text, no uri) and one per thread found (no
+    # origins); counts parses the origins once.
     assert {uri: count for _, uri, count in driver if uri is not None} == {"/a/": 2, "/b,'c\"/": 1}
-    assert [origins for origins, uri, _ in driver if uri is None] == [
+    assert [json.loads(origins) for origins, uri, _ in driver if uri is None] == [
         ["https://news.example", "https://www.news.example"]]
     assert all(origins is None for origins, uri, _ in driver if uri is not None)
+    with app.app_context():
+        assert reading.counts("default", uris) == (
+            ["https://news.example", "https://www.news.example"],
+            {"/a/": 2, "/b,'c\"/": 1, "/missing/": 0})
 
 
 # 2. A dropped PostgreSQL connection: reads retry once, writes answer 503 at worst.
