@@ -23,9 +23,12 @@ import orjson
 from flask import Flask, Response, current_app, request
 
 from comments.services.discussion.reading import ThreadHead
+from comments.web.compression import VARY as ENCODING_VARY
 from comments.web.headers import cors_headers, security_headers
 
 CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+PLAIN_VARY = "Origin"  # CORS: the answer names the asking origin when it is allowed
+COMPRESSED_VARY = f"{PLAIN_VARY}, {ENCODING_VARY}"
 JSON = "application/json"
 
 
@@ -59,16 +62,20 @@ def encode(body: Any) -> bytes:
 
 
 def public_read_headers(environ: dict[str, Any], etag: str, origins: list[str],
-                        body: bytes | None) -> list[tuple[str, str]]:
+                        body: bytes | None, compressing: bool) -> list[tuple[str, str]]:
     """Every header of a public read's answer but its request id: a 200 carrying `body`, or an
     empty 304 when None, to the request described by the WSGI `environ`.
 
-    `origins` are the site's allowed origins (CORS). The fast lane answers with exactly this
-    list; a Flask view's answer is built from it too (see public_json).
+    `origins` are the site's allowed origins (CORS). `compressing`: the app compresses answers
+    (COMPRESS), so every answer varies by Accept-Encoding too, compressed or not; it is named
+    here, in the one Vary header, where Flask-Compress would otherwise append it to each answer
+    (web/compression.py). The fast lane answers with exactly this list; a Flask view's answer
+    is built from it too (see public_json).
     """
     path = environ.get("PATH_INFO", "")
     secure = environ.get("wsgi.url_scheme") in ("https", "wss")
-    headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Origin"),
+    headers = [("ETag", f'W/"{etag}"'), ("Cache-Control", CACHE_CONTROL),
+               ("Vary", COMPRESSED_VARY if compressing else PLAIN_VARY),
                *cors_headers(environ.get("HTTP_ORIGIN"), origins)]
     if body is None:
         return headers + security_headers(path, None, secure)
@@ -80,13 +87,16 @@ def public_json(body: Any, etag: str, origins: list[str]) -> Response:
     """A Flask view's public read answer, or an empty 304 when `body` is None.
 
     `body` may be already encoded (bytes), as the memo keeps it. Its headers come from
-    public_read_headers, so Flask's CORS and security hooks find every one already set.
+    public_read_headers, so Flask's CORS, security and compression hooks find every one
+    already set (Flask-Compress sees Accept-Encoding in Vary and adds no second one).
     """
+    compressing = bool(current_app.config["COMPRESS"])
     if body is None:
-        return Response(status=304, headers=public_read_headers(request.environ, etag, origins, None))
+        return Response(status=304, headers=public_read_headers(request.environ, etag, origins,
+                                                                None, compressing))
     data = body if isinstance(body, bytes) else encode(body)
     return current_app.response_class(
-        data, headers=public_read_headers(request.environ, etag, origins, data))
+        data, headers=public_read_headers(request.environ, etag, origins, data, compressing))
 
 
 class AnswerMemo:

@@ -47,7 +47,7 @@ from comments.fast_lane.handoff import keep_thread_head
 from comments.fast_lane.parameters import CountsParameters, ThreadParameters
 from comments.schemas.comments import CountsQuery, ThreadQuery
 from comments.services.discussion import reading
-from comments.web.compression import LaneCompression, encoded, with_vary
+from comments.web.compression import LaneCompression, encoded
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
@@ -75,6 +75,7 @@ class FastReads:
         self.thread_parameters = ThreadParameters(ThreadQuery())
         self.counts_parameters = CountsParameters(CountsQuery())
         self.routes = {THREAD_ROUTE: self._thread, COUNTS_ROUTE: self._counts}
+        self.compressing = bool(app.config["COMPRESS"])  # as web/compression.py reads it
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         route = str(environ.get("PATH_INFO"))
@@ -111,12 +112,12 @@ class FastReads:
         head = reading.thread_head(params["site"], params["uri"], self._get_engine())
         keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
-        if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return self._compressed(environ, _answer(environ, etag, head.allowed_origins, None), None)
+        if _revalidates(if_none_match, etag):
+            return self._compressed(environ, self._answer(environ, etag, head.allowed_origins, None), None)
         answer = memo.get(etag) if memo is not None else None
         if answer is None:
             return None
-        return self._compressed(environ, _answer(environ, etag, head.allowed_origins, answer), etag)
+        return self._compressed(environ, self._answer(environ, etag, head.allowed_origins, answer), etag)
 
     def _counts(self, environ: dict[str, Any]) -> Answer | None:
         asked = self.counts_parameters.read(environ.get("QUERY_STRING", ""))
@@ -126,22 +127,27 @@ class FastReads:
         origins, found = reading.counts(site, list(dict.fromkeys(uris)), self._get_engine())
         body = {"counts": found}
         etag = body_etag(body)
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and parse_etags(if_none_match).contains_weak(etag):
-            return self._compressed(environ, _answer(environ, etag, origins, None), None)
-        return self._compressed(environ, _answer(environ, etag, origins, encode(body)), None)
+        if _revalidates(environ.get("HTTP_IF_NONE_MATCH"), etag):
+            return self._compressed(environ, self._answer(environ, etag, origins, None), None)
+        return self._compressed(environ, self._answer(environ, etag, origins, encode(body)), None)
+
+    def _answer(self, environ: dict[str, Any], etag: str, origins: list[str],
+                body: bytes | None) -> Answer:
+        """A public read's 200 (`body`) or 304 (None), with the headers a Flask view answers
+        with (Vary already names Accept-Encoding when the app compresses)."""
+        headers = public_read_headers(environ, etag, origins, body, self.compressing)
+        return ("304 NOT MODIFIED", headers, b"") if body is None else ("200 OK", headers, body)
 
     def _compressed(self, environ: dict[str, Any], answer: Answer, memo_key: str | None) -> Answer:
         """`answer` as Flask-Compress would send it (web/compression.py); a memoized page's
         compressed bytes are kept in the memo beside it, under `memo_key`."""
         compression: LaneCompression | None = self.app.extensions.get("comments.lane_compression")
-        if compression is None:
-            return answer
         status, headers, body = answer
-        headers = with_vary(headers)
-        encoding = compression.choose(environ, body) if body else None
+        if compression is None or not body:
+            return answer  # Vary already names Accept-Encoding when the app compresses
+        encoding = compression.choose(environ, body)
         if encoding is None:
-            return status, headers, body
+            return answer  # a small answer, or a client that takes no encoding we make
         memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
         key = f"{encoding}:{memo_key}" if memo_key else None
         packed = memo.get(key) if memo is not None and key else None
@@ -158,7 +164,9 @@ class FastReads:
         return self._engine
 
 
-def _answer(environ: dict[str, Any], etag: str, origins: list[str], body: bytes | None) -> Answer:
-    """A public read's 200 (`body`) or 304 (None), with the headers a Flask view answers with."""
-    headers = public_read_headers(environ, etag, origins, body)
-    return ("304 NOT MODIFIED", headers, b"") if body is None else ("200 OK", headers, body)
+def _revalidates(if_none_match: str | None, etag: str) -> bool:
+    """Whether If-None-Match holds `etag`, compared weakly as werkzeug compares it. A CDN or a
+    browser sends back the one ETag it was given, which needs no parsing."""
+    if not if_none_match:
+        return False
+    return if_none_match == f'W/"{etag}"' or parse_etags(if_none_match).contains_weak(etag)

@@ -63,19 +63,6 @@ class LaneCompression:
         return compressed
 
 
-def with_vary(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`headers` with Accept-Encoding added to Vary, as Flask-Compress adds it to every answer."""
-    out = []
-    seen = False
-    for name, value in headers:
-        if name == "Vary":
-            seen = True
-            if VARY.lower() not in value.lower():
-                value = f"{value}, {VARY}" if value else VARY
-        out.append((name, value))
-    return out if seen else [*out, ("Vary", VARY)]
-
-
 def encoded(headers: list[tuple[str, str]], body: bytes, encoding: str) -> list[tuple[str, str]]:
     """`headers` for `body` once compressed with `encoding` (its length, its encoding)."""
     out = [(name, str(len(body)) if name == "Content-Length" else value) for name, value in headers]

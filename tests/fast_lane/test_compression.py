@@ -114,3 +114,36 @@ def test_behind_a_compressing_proxy_it_can_be_turned_off(config, database_url, p
         assert answer.status_code == 200
         assert "Content-Encoding" not in answer.headers
         assert "Accept-Encoding" not in answer.headers.get("Vary", "")
+
+
+def _header_list(response: Any) -> list[tuple[str, str]]:
+    """Every header in order, repeats kept, but the request id."""
+    return [(name, value) for name, value in response.headers.items() if name != "X-Request-ID"]
+
+
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("accept", ["", "gzip, deflate, br"])
+def test_public_reads_carry_one_vary_header_in_the_lane_and_in_flask(config, database_url, post,
+                                                                     compress, accept):
+    from comments import create_app
+
+    _seed(post)
+    settings = {**config, "DATABASE_URL": database_url, "COMPRESS": compress}
+    lane = create_app(settings).test_client()
+    flask = create_app({**settings, "FAST_READS": False}).test_client()
+    headers = {"Accept-Encoding": accept, "Origin": "https://www.news.example"}
+    lane.get(READ, headers=headers)  # a miss: Flask answers and fills the memo
+    vary = ["Origin, Accept-Encoding"] if compress else ["Origin"]
+    for path in (READ, COUNTS):
+        fresh = lane.get(path, headers=headers)  # a memo hit, counts: the lane answers
+        etag = fresh.headers["ETag"]
+        revalidated = lane.get(path, headers={**headers, "If-None-Match": etag})
+        assert revalidated.status_code == 304
+        for ours, theirs in ((fresh, flask.get(path, headers=headers)),
+                             (revalidated, flask.get(path, headers={**headers, "If-None-Match": etag}))):
+            assert ours.headers.getlist("Vary") == theirs.headers.getlist("Vary") == vary
+            assert _header_list(ours) == _header_list(theirs)
+            assert ours.data == theirs.data
+    assert ("Content-Encoding" in fresh.headers) is False  # counts of one path: too small
+    if compress and accept:
+        assert lane.get(READ, headers=headers).headers["Content-Encoding"] == "br"
