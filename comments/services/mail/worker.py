@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import Table, Update, bindparam, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from comments.database.engine import write_transaction
@@ -163,19 +164,47 @@ def build_batch(ids: list[int], worker: str) -> list[Outgoing]:
         db.session.rollback()  # end the read before talking to a slow server
 
 
+def _finished(message_id: int, worker: str, **values: object) -> tuple[Update, dict[str, object]]:
+    """The one UPDATE that records what became of a claimed message (if still ours), with its
+    parameters."""
+    params = {"outbox_id": message_id, "claimant": worker,
+              **{f"new_{name}": value for name, value in values.items()}}
+    return _finish_statement(tuple(sorted(values))), params
+
+
+@cache
+def _finish_statement(names: tuple[str, ...], relaxed: bool = False) -> Update:
+    # Built once per set of columns: building and keying a statement for every mail cost more
+    # than running it. `relaxed` adds, on PostgreSQL, set_config(..., true), which is
+    # SET LOCAL synchronous_commit = off for the statement's own transaction.
+    table = OutboxMessage.__table__
+    assert isinstance(table, Table)  # declarative types __table__ as any FromClause
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("outbox_id"), table.c.claimed_by == bindparam("claimant"))
+        .values(claimed_by=None, claimed_until=None,
+                **{name: bindparam(f"new_{name}") for name in names})
+    )
+    if relaxed:
+        off = select(func.set_config("synchronous_commit", "off", True)).scalar_subquery()
+        statement = statement.where(off == "off")
+    return statement
+
+
 def _finish(message_id: int, worker: str, **values: object) -> None:
-    with write_transaction() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # The commit survives this worker dying the moment after; only a crash of the
-            # database server itself could lose it (then one resend, same Message-ID).
-            # Not waiting for the WAL flush is what lets one worker send fast.
-            session.execute(text("SET LOCAL synchronous_commit = off"))
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-            .values(claimed_by=None, claimed_until=None, **values)
-            .execution_options(synchronize_session=False)
-        )
+    """Record one message's outcome in a transaction of its own, right after its send."""
+    statement, params = _finished(message_id, worker, **values)
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        with write_transaction() as session:
+            session.execute(statement, params)
+        return
+    # One round trip, not four (BEGIN, SET LOCAL, UPDATE, COMMIT): the statement is its own
+    # transaction and relaxes its own commit. The commit survives this worker dying the moment
+    # after; only a crash of the database server itself could lose it (then one resend, same
+    # Message-ID). Not waiting for the WAL flush is what lets one worker send fast.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(_finish_statement(tuple(sorted(values)), relaxed=True), params)
 
 
 def deliver(item: Outgoing, worker: str, transport: Transport, tally: Tally) -> str:
@@ -195,9 +224,9 @@ def deliver(item: Outgoing, worker: str, transport: Transport, tally: Tally) -> 
         transport.send(item.mail, item.sender, item.recipient)
     except PermanentFailure as error:
         log.warning("outbox %s refused for good: %s", item.id, error)
-        with write_transaction():
-            _finish(item.id, worker, status="failed", attempts=item.attempts + 1,
-                    last_error=str(error)[:1000])
+        with write_transaction() as session:
+            session.execute(*_finished(item.id, worker, status="failed",
+                                       attempts=item.attempts + 1, last_error=str(error)[:1000]))
             if error.suppress:
                 suppression.suppress(item.recipient, "bounced")
         tally.failed += 1
