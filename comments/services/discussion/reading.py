@@ -316,27 +316,29 @@ def _prune(root: Node) -> None:
 
 @cache
 def _counts_statement(dialect: str) -> Any:
-    """The site's CORS origins (a row with no uri) and the counts of those of `uris` that
-    have a thread (a row each, with no origins).
+    """The site's CORS origins (a row with no uri) and the counts of the `uris` that have a
+    thread (a row each, with no origins; on SQLite a row with no count for the others too).
 
     The origins come as their JSON text, parsed once by `counts`: typed as JSON, the column's
     result processor would run on every row (most of the read's Python time for 50 paths).
     The paths are bound as one array (PostgreSQL) or one JSON list (SQLite), so a single
     statement serves any number of them.
     """
+    site = bindparam("site", type_=String)
+    origins = (select(cast(Site.allowed_origins, Text), null().label("uri"), null().label("count"))
+               .where(Site.key == site))
     if dialect == "postgresql":
         wanted = Thread.uri == any_(bindparam("uris", type_=ARRAY(String)))
-    else:
-        paths = func.json_each(bindparam("uris", type_=String)).table_valued("value")
-        wanted = Thread.uri.in_(select(paths.c.value))
-    site = bindparam("site", type_=String)
-    return union_all(
-        select(cast(Site.allowed_origins, Text), null().label("uri"), null().label("count"))
-        .where(Site.key == site),
-        select(null(), Thread.uri, Thread.count)
-        .join(Site, Site.id == Thread.site_id)
-        .where(Site.key == site, wanted),
-    )
+        return union_all(origins, select(null(), Thread.uri, Thread.count)
+                         .join(Site, Site.id == Thread.site_id).where(Site.key == site, wanted))
+    # SQLite walks the paths and looks each one up in the (site_id, uri) index: a LEFT JOIN
+    # fixes that order (joined plainly, the planner may scan the site's threads for each
+    # path instead), and no temporary index of the paths is built as for IN (a fifth faster).
+    paths = func.json_each(bindparam("uris", type_=String)).table_valued("value")
+    site_id = select(Site.id).where(Site.key == site).scalar_subquery()
+    found = and_(Thread.site_id == site_id, Thread.uri == paths.c.value)
+    return union_all(origins, select(null(), paths.c.value, Thread.count)
+                     .select_from(paths.outerjoin(Thread, found)))
 
 
 def counts(site_key: str, uris: list[str],
@@ -352,4 +354,4 @@ def counts(site_key: str, uris: list[str],
     if not origins:
         raise SiteNotFound()
     found = {row[1]: row[2] for row in rows}  # the site's row adds None: None, never asked for
-    return orjson.loads(origins[0]), {uri: found.get(uri, 0) for uri in uris}
+    return orjson.loads(origins[0]), {uri: found.get(uri) or 0 for uri in uris}
