@@ -20,6 +20,7 @@ function highlight(id, tries = 0) {
     return;
   }
   $$(".c-target").forEach((node) => { node.classList.remove("c-target"); });
+  list.classList.add("c-drawn"); // every comment laid out (thread.css), so the place is exact
   item.classList.add("c-target");
   item.querySelector(".c-comment").setAttribute("tabindex", "-1");
   item.querySelector(".c-comment").focus({ preventScroll: true });
@@ -95,7 +96,8 @@ $("#c-share-toggle").hidden = false;
 if ($("#c-share-form")) { $("#c-share-form").addEventListener("submit", sendShare); }
 
 /* ---- the first pass over the server's page, then tell the loader ---- */
-refreshTimes(document);
+// The server wrote exact times; "5 minutes ago" can wait until the comments have painted.
+afterPaint(() => { refreshTimes(document); });
 window.setInterval(() => { refreshTimes(document); markMine(); }, 60000);
 showPending();
 markMine();
