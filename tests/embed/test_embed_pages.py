@@ -249,7 +249,8 @@ def test_avatars_are_css_classes_naming_the_hue_and_each_rows_left_cells():
 def test_a_comment_carries_only_the_parts_it_shows(client, post):
     post(text="plain", author="Ann")
     html = thread(client).get_data(as_text=True)
-    item = html[html.index('<li class="c-item" id='):html.index("</li>", html.index('<li class="c-item" id='))]
+    start = html.index('<li class="c-item" id=')
+    item = html[start:html.index("</li>", start)]
     for absent in ("c-edit", "c-delete", "c-reply-to", "c-edited", "c-pick", "c-badges", "c-notice",
                    "c-inline", "hidden", "<svg", 'type="button"'):
         assert absent not in item, absent
