@@ -20,7 +20,6 @@ function highlight(id, tries = 0) {
     return;
   }
   $$(".c-target").forEach((node) => { node.classList.remove("c-target"); });
-  list.classList.add("c-drawn"); // every comment laid out (thread.css), so the place is exact
   item.classList.add("c-target");
   item.querySelector(".c-comment").setAttribute("tabindex", "-1");
   item.querySelector(".c-comment").focus({ preventScroll: true });
