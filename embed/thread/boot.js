@@ -95,7 +95,8 @@ $("#c-share-toggle").hidden = false;
 if ($("#c-share-form")) { $("#c-share-form").addEventListener("submit", sendShare); }
 
 /* ---- the first pass over the server's page, then tell the loader ---- */
-refreshTimes(document);
+// The server wrote exact times; "5 minutes ago" can wait until the comments have painted.
+afterPaint(() => { refreshTimes(document); });
 window.setInterval(() => { refreshTimes(document); markMine(); }, 60000);
 showPending();
 markMine();

@@ -31,6 +31,15 @@ function tell(message) {
   window.parent.postMessage(message, config.origin);
 }
 
+// Runs `work` once the page has painted: after the next frame (a frame, then a task), or after
+// 500 ms where no frame comes (a hidden or throttled frame). For what can wait for the first paint.
+function afterPaint(work) {
+  let done = false;
+  const run = () => { if (!done) { done = true; work(); } };
+  window.requestAnimationFrame(() => { window.setTimeout(run, 0); });
+  window.setTimeout(run, 500);
+}
+
 const statusRegion = $("#c-status");
 function announce(text) {
   statusRegion.textContent = "";

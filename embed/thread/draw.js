@@ -2,38 +2,52 @@
    (the server draws that one): avatars, replies nested to the site's depth, counts, the
    reader's own and held comments, pressed votes, and further pages.
    ES2017 at most: the language rule is in core.js. */
-const SVG = "http://www.w3.org/2000/svg";
-// The same 5x5 mirrored pattern the server draws (avatar() in thread_view.py).
-function drawAvatar(svg, seed) {
-  while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-  const valid = /^[0-9a-f]{11,}$/.test(seed || "");
-  svg.classList.toggle("c-avatar-blank", !valid);
-  if (!valid) { return; }
-  const bits = parseInt(seed.slice(0, 4), 16);
-  const hue = parseInt(seed.slice(8, 11), 16) % 360;
-  const shape = (name, attributes) => {
-    const node = document.createElementNS(SVG, name);
-    Object.keys(attributes).forEach((key) => node.setAttribute(key, attributes[key]));
-    svg.appendChild(node);
-  };
-  let cells = "";
-  for (let i = 0; i < 15; i++) {
-    if (bits >> i & 1) {
-      const col = i % 3, row = Math.floor(i / 3);
-      cells += `M${col} ${row}h1v1h-1z`;
-      if (col < 2) { cells += `M${4 - col} ${row}h1v1h-1z`; }
+// A comment's optional parts (badges, pick, reply-to, edited, the held notice, Edit and Delete,
+// the inline message) are in the page only where they show; the skeleton has them all.
+const skeleton = template.content.firstElementChild;
+const own = (item, selector) => item.querySelector(`:scope > .c-comment ${selector}`);
+// The part named `name` of this comment (c-NAME), put back where the skeleton has it when
+// `wanted`, removed when not; null when it is not there (a deleted comment has no buttons).
+function part(item, name, wanted) {
+  const found = own(item, `.c-${name}`);
+  if (!wanted || found) {
+    if (!wanted && found) { found.remove(); }
+    return wanted ? found : null;
+  }
+  const model = skeleton.querySelector(`.c-${name}`);
+  const parent = model.parentNode.matches(".c-comment") ? item.querySelector(":scope > .c-comment")
+    : own(item, `.${model.parentNode.classList[0]}`);
+  if (!parent) { return null; }
+  const node = model.cloneNode(true);
+  for (let before = model.previousElementSibling; before; before = before.previousElementSibling) {
+    const same = parent.querySelectorAll(`:scope > .${before.classList[0]}`);
+    if (same.length) { same[same.length - 1].after(node); return node; }
+  }
+  parent.insertBefore(node, parent.firstChild);
+  return node;
+}
+
+// The same 5x5 mirrored pattern and hue the server draws, as the same classes (thread.css
+// draws them; avatar_classes() in thread_view.py): hN for the hue, a1-e7 for the rows.
+function drawAvatar(node, seed) {
+  let classes = "c-avatar c-avatar-blank";
+  if (/^[0-9a-f]{11,}$/.test(seed || "")) {
+    const bits = parseInt(seed.slice(0, 4), 16);
+    classes = `c-avatar h${Math.floor(parseInt(seed.slice(8, 11), 16) % 360 / 10)}`;
+    for (let row = 0; row < 5; row++) {
+      const cells = bits >> 3 * row & 7;
+      if (cells) { classes += ` ${"abcde"[row]}${cells}`; }
     }
   }
-  shape("rect", { width: 5, height: 5, fill: `hsl(${hue},60%,92%)` });
-  shape("path", { fill: `hsl(${hue},50%,42%)`, d: cells });
+  node.className = classes;
 }
 
 function setVotes(item, likes, dislikes) {
-  const buttons = $$(".c-vote", item.querySelector(".c-actions") || item);
+  const buttons = $$(":scope > .c-comment .c-vote", item);
   if (buttons.length < 2) { return; }
-  buttons[0].querySelector(".c-n").textContent = likes;
+  buttons[0].textContent = likes;
   buttons[0].setAttribute("aria-label", `${t("like")}: ${t("likes", { n: likes })}`);
-  buttons[1].querySelector(".c-n").textContent = dislikes;
+  buttons[1].textContent = dislikes;
   buttons[1].setAttribute("aria-label", `${t("dislike")}: ${t("dislikes", { n: dislikes })}`);
 }
 
@@ -61,8 +75,8 @@ function build(c, level, replyTo) {
     }
   }
   // Identity: as the server draws them (templates/embed/_comment.html).
-  if (!gone) {
-    const badges = item.querySelector(".c-badges");
+  const badges = part(item, "badges", !gone && !!(c.verified || (c.badges && c.badges.length)));
+  if (badges) {
     const badge = (text, name) => {
       const node = document.createElement("span");
       node.className = name === undefined ? "c-badge c-verified" : "c-badge";
@@ -73,15 +87,14 @@ function build(c, level, replyTo) {
     if (c.verified) { badge(t("verified")); }
     (c.badges || []).forEach((name) => { badge(name === "staff" ? t("badge_staff") : name, name); });
   }
-  item.querySelector(".c-pick").hidden = !(c.featured && !gone);
-  if (replyTo) {
-    const to = item.querySelector(".c-reply-to");
-    to.textContent = t("in_reply_to", { name: replyTo });
-    to.hidden = false;
-  }
+  part(item, "pick", !!c.featured && !gone);
+  const to = part(item, "reply-to", !!replyTo);
+  if (to) { to.textContent = t("in_reply_to", { name: replyTo }); }
   item.querySelector(".c-permalink").href = `${config.url}#comment-${c.id}`;
   item.querySelector("time").setAttribute("datetime", c.created_at);
-  item.querySelector(".c-edited").hidden = !c.edited_at;
+  part(item, "edited", !!c.edited_at);
+  part(item, "notice", c.status === "pending");
+  ["edit", "delete", "inline"].forEach((name) => { part(item, name, false); }); // markMine, inline
   const body = item.querySelector(".c-body");
   if (gone) {
     item.classList.add("c-gone");
@@ -94,9 +107,9 @@ function build(c, level, replyTo) {
   } else {
     body.innerHTML = c.html; // sanitized once by the server when written
     setVotes(item, c.likes, c.dislikes);
+    pressVotes(item, 0); // toggle buttons, none pressed yet: pressStoredVotes() presses the reader's
   }
   if (c.status === "pending") {
-    item.querySelector(".c-notice").hidden = false;
     // Held: nobody else sees it yet, so there is nothing to vote on, answer or report.
     $$(".c-vote, .c-reply, .c-flag", item.querySelector(".c-actions")).forEach((node) => { node.hidden = true; });
   }
@@ -157,9 +170,8 @@ function markMine(scope) {
     const entry = all[id];
     const open = entry.until > now;
     item.classList.add("c-mine");
-    $$(":scope > .c-comment .c-edit, :scope > .c-comment .c-delete", item).forEach((button) => {
-      button.hidden = !open;
-    });
+    part(item, "edit", open);
+    part(item, "delete", open);
     if (entry.pending && !item.hasAttribute("data-pending")) {
       remember(id, { pending: null }); // it is public now: a moderator approved it
     }
@@ -184,6 +196,8 @@ function pressVotes(item, value) {
 }
 
 function pressStoredVotes() {
+  // The server sends the vote buttons without aria-pressed (200 attributes fewer a page).
+  $$(".c-vote:not([aria-pressed])", list).forEach((node) => { node.setAttribute("aria-pressed", "false"); });
   const votes = load(VOTES);
   Object.keys(votes).forEach((id) => {
     const item = document.getElementById(`comment-${id}`);

@@ -146,7 +146,7 @@ function startReply(item) {
   const label = form.querySelector(".c-replying");
   label.querySelector(".c-replying-to").textContent = t("reply_to", { name });
   label.hidden = false;
-  item.querySelector(".c-main").appendChild(form);
+  item.querySelector(".c-comment").appendChild(form);
   clearErrors(form);
   $("#c-text").focus();
 }
@@ -161,11 +161,10 @@ function freshToken(scope) {
 
 /* ---- on a comment: vote, flag, edit, delete ---- */
 function inline(item, text, ok) {
-  const slot = item.querySelector(":scope > .c-comment .c-inline");
+  const slot = part(item, "inline", !!text);
   if (!slot) { return; }
   slot.textContent = text;
   slot.classList.toggle("c-ok", !!ok);
-  slot.hidden = !text;
 }
 
 function piece(name) {
@@ -233,7 +232,7 @@ function edit(item, opener) {
       saveButton.disabled = false;
       if (answer.status !== 200) { inline(item, problem(answer)); return; }
       body.innerHTML = answer.data.html;
-      item.querySelector(":scope > .c-comment .c-edited").hidden = false;
+      part(item, "edited", true);
       remember(id, { token: answer.data.edit_token, text: area.value,
         pending: answer.data.status === "pending" ? answer.data : null });
       inline(item, "");

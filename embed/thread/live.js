@@ -41,7 +41,7 @@ function liveWalk(comments, visit) {
 // What the server's page showed, for comments no answer has described yet.
 function liveDrawnDiffers(item, c) {
   const gone = item.classList.contains("c-gone");
-  const edited = !item.querySelector(".c-edited").hidden;
+  const edited = !!own(item, ".c-edited");
   return gone !== (c.status === "deleted") || edited !== !!c.edited_at;
 }
 
@@ -56,7 +56,7 @@ function liveUpdate(item, c) {
     return;
   }
   item.querySelector(".c-body").innerHTML = c.html; // sanitized once by the server when written
-  item.querySelector(".c-edited").hidden = !c.edited_at;
+  part(item, "edited", !!c.edited_at);
   setVotes(item, c.likes, c.dislikes);
 }
 

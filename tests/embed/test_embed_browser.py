@@ -331,14 +331,13 @@ DRAWN = """() => Array.from(document.querySelectorAll('#c-list .c-item')).map(it
   const own = sel => item.querySelector(':scope > .c-comment ' + sel);
   const replyTo = own('.c-reply-to');
   return [item.id, item.dataset.level, item.dataset.author, item.className.replace(/ ?c-target/, ''),
-          own('.c-author').textContent.trim(), replyTo.hidden ? '' : replyTo.textContent,
-          own('.c-body').innerHTML.trim(), own('.c-edited').hidden,
+          own('.c-author').textContent.trim(), replyTo ? replyTo.textContent : '',
+          own('.c-body').innerHTML.trim(), !own('.c-edited'),
           own('.c-permalink').getAttribute('href'), own('time').getAttribute('datetime'),
-          own('svg.c-avatar').getAttribute('class') + ' ' +
-            Array.from(own('svg.c-avatar').children).map(r => [r.tagName, r.getAttribute('width'),
-              r.getAttribute('d'), r.getAttribute('fill')].join()).join(' '),
+          own('.c-avatar').getAttribute('class'),
           Array.from(item.querySelectorAll(':scope > .c-comment .c-vote')).map(b =>
-            b.getAttribute('aria-label') + b.textContent).join('|'),
+            b.getAttribute('aria-label') + b.getAttribute('aria-pressed') + b.textContent).join('|'),
+          Array.from(item.querySelectorAll(':scope > .c-comment *')).map(n => n.className).join(),
           item.parentElement.closest('.c-item') ? item.parentElement.closest('.c-item').id : ''];
 })"""
 
@@ -358,6 +357,7 @@ def test_the_script_draws_a_page_exactly_as_the_server_does(app, live_server, pa
     frame = open_article(page, live_server, publisher)
     served = frame.evaluate(DRAWN)
     assert len(served) == 6 and any("in reply to R2" in row for row in served)
+    assert sum(" h" in row[10] and "blank" not in row[10] for row in served) == 5  # 1 deleted
     frame.evaluate("document.querySelector('#c-list > .c-item').dataset.served = '1'")
     frame.select_option("#c-sort", "newest")  # one top-level comment: the same page, drawn by script
     frame.wait_for_selector("#c-list > .c-item:not([data-served])", state="attached")

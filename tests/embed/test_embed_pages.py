@@ -234,6 +234,42 @@ def test_avatars_are_drawn_from_the_opaque_seed_the_same_way_as_the_script():
     assert avatar("")["blank"] and avatar("not-hex")["blank"]
 
 
+def test_avatars_are_css_classes_naming_the_hue_and_each_rows_left_cells():
+    from comments.web.embed.thread_view import avatar, avatar_classes
+
+    seed = "a3f0c2d9e81b7c44"
+    assert avatar_classes(seed) == "c-avatar h11 b6 c7 d1 e2"  # 0xe81 % 360 = 113; row a empty
+    drawn = avatar(seed)
+    rows = {name[0]: int(name[1:]) for name in avatar_classes(seed).split()[2:]}
+    for col, row in drawn["cells"]:
+        assert rows["abcde"[row]] >> min(col, 4 - col) & 1  # every cell drawn, mirrored
+    assert avatar_classes("") == avatar_classes("not-hex") == "c-avatar c-avatar-blank"
+
+
+def test_a_comment_carries_only_the_parts_it_shows(client, post):
+    post(text="plain", author="Ann")
+    html = thread(client).get_data(as_text=True)
+    start = html.index('<li class="c-item" id=')
+    item = html[start:html.index("</li>", start)]
+    for absent in ("c-edit", "c-delete", "c-reply-to", "c-edited", "c-pick", "c-badges", "c-notice",
+                   "c-inline", "hidden", "<svg", 'type="button"'):
+        assert absent not in item, absent
+    skeleton = html[html.index('<template id="c-template">'):]
+    skeleton = skeleton[:skeleton.index("</template>")]
+    for part in ("c-edit", "c-delete", "c-reply-to", "c-edited", "c-pick", "c-badges", "c-notice",
+                 "c-inline"):
+        assert f'class="{part}"' in skeleton, part
+
+
+def test_the_page_of_a_hundred_short_comments_stays_under_100_kb(client, post):
+    for n in range(100):  # as bench/embed_budget.py seeds it
+        post(text=f"Short comment {n}.", author=f"Reader {n % 9}",
+             environ={"REMOTE_ADDR": f"10.2.{n}.1"})
+    page = thread(client, limit=100)
+    assert page.get_data(as_text=True).count('<li class="c-item" id=') == 100
+    assert len(page.data) <= 100 * 1024
+
+
 def test_the_script_finds_every_string_it_writes_in_the_page():
     from comments.web.embed.assets import asset_source
     from comments.web.embed.languages import SCRIPT_STRINGS

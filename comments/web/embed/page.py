@@ -20,7 +20,7 @@ from comments.services.notices.placeholders import hidden_ids, removal_grounds
 from comments.web.discussion.present import thread_json
 from comments.web.embed.assets import asset_version
 from comments.web.embed.languages import Translator, choose, script_strings
-from comments.web.embed.thread_view import arrange, avatar_svg, comment_view, indent_levels
+from comments.web.embed.thread_view import arrange, comment_view, indent_levels
 
 bp = Blueprint("embed", __name__)
 
@@ -129,7 +129,7 @@ def thread_page() -> Response:
         form_token=form_token(), share_form_token=form_token(),
         notice_form_token=form_token(), sort=args["sort"], sorts=SORTS,
         asset_url=asset_url,
-        settings=settings, title=config["title"], blank_avatar=avatar_svg(""), w=w,
+        settings=settings, title=config["title"], w=w,
     )
     return _page(body, 200, site)
 
@@ -160,7 +160,7 @@ def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
     # The output of an autoescaping template: already escaped, so Markup only marks it so.
     listing = Markup(render_template(  # noqa: S704
         "embed/_list.html", comments=[view(item, article_url) for item in items],
-        t=t, w=w, view=view, article_url=article_url, blank_avatar=avatar_svg(""),
+        t=t, w=w, view=view, article_url=article_url,
     ))
     if memo is not None:
         memo.put(key, (listing, next_cursor, bool(items)), len(listing))
