@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from comments.database.engine import write_transaction
@@ -134,6 +134,17 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
         return status, body
 
 
+def _places(*more: Any) -> Any:
+    return (select(Site, Thread, *more)
+            .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.uri == bindparam("uri")))
+            .where(Site.key == bindparam("site")))
+
+
+# Built once, bound per post: composing these costs a post more than running them.
+_PLACES = _places()
+_PLACES_AND_PARENT = _places(Comment).outerjoin(Comment, Comment.id == bindparam("parent"))
+
+
 def _places_of_post(
     new: NewComment,
 ) -> tuple[Site, Reader | None, Thread | None, Comment | None]:
@@ -145,13 +156,11 @@ def _places_of_post(
         site, reader = authors.site_of_post(new)
         parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
         return site, reader, None, parent
-    wanted: list[Any] = [Site, Thread] if new.parent_id is None else [Site, Thread, Comment]
-    statement = (select(*wanted)
-                 .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.uri == new.uri))
-                 .where(Site.key == new.site))
-    if new.parent_id is not None:
-        statement = statement.outerjoin(Comment, Comment.id == new.parent_id)
-    row = db.session.execute(statement).first()
+    if new.parent_id is None:
+        row = db.session.execute(_PLACES, {"site": new.site, "uri": new.uri}).first()
+    else:
+        row = db.session.execute(_PLACES_AND_PARENT, {"site": new.site, "uri": new.uri,
+                                                      "parent": new.parent_id}).first()
     if row is None:
         raise SiteNotFound()
     return row[0], None, row[1], row[2] if new.parent_id is not None else None
