@@ -161,6 +161,18 @@ def test_the_same_author_repeating_a_text_elsewhere_is_held(app, post):
                 environ={"REMOTE_ADDR": "192.0.2.50"}).status_code == 201
 
 
+def test_an_edit_is_no_duplicate_of_the_comment_itself_but_of_another(app, client, post):
+    mine = post(text=PASTED + " Mine.").json
+    edited = client.patch(f"/api/v1/comments/{mine['id']}", json={"text": PASTED + " Mine."},
+                          headers={"X-Edit-Token": mine["edit_token"]})
+    assert edited.status_code == 200 and edited.json["status"] == "approved"
+    assert post(text=PASTED, environ={"REMOTE_ADDR": "192.0.2.7"}).status_code == 201
+    again = client.patch(f"/api/v1/comments/{mine['id']}", json={"text": PASTED},
+                         headers={"X-Edit-Token": edited.json["edit_token"]})
+    assert again.status_code == 200 and again.json["status"] == "pending"
+    assert "duplicate" in reasons(app)[0]
+
+
 def test_short_texts_may_repeat(app, post):
     assert post(text="Thanks!").status_code == 201
     assert post(text="Thanks!").status_code == 201

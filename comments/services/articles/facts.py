@@ -28,6 +28,16 @@ class Prepared:
     """What a write learnt about its article before its transaction: a fresh page reading, if any."""
 
     page: PageFacts | None = None
+    #: False when nothing was looked at: the write itself judges whether a reading is due.
+    looked: bool = True
+
+
+#: A write that reads nothing before its transaction (raises PageReadingDue when one is due).
+UNLOOKED = Prepared(looked=False)
+
+
+class PageReadingDue(Exception):  # noqa: N818 (a signal to the caller, not an error)
+    """An UNLOOKED write found its article's page due for a reading: `prepare`, then write again."""
 
 
 def read_page(site: Site, uri: str) -> PageFacts:
@@ -66,16 +76,20 @@ def _fresh(checked_at: datetime | None, status: int | None) -> bool:
 
 
 def thread_for_writing(site: Site, uri: str, prepared: Prepared, client: Client,
-                       hint: str = "") -> Thread:
+                       hint: str = "", known: Thread | None = None) -> Thread:
     """The thread a post or a share writes to, in the caller's write transaction.
 
     ArticleNotFound when the path is no article of the site; a reader's `hint` is kept only on
-    an `open` site, and only as a hint for a moderator to confirm.
+    an `open` site, and only as a hint for a moderator to confirm. `known` is the thread when
+    the caller has read it already in this transaction (None: look).
     """
     mode = site.settings.article_facts
+    thread = known if known is not None else find_thread(site, uri)
     if mode == "fetch":
-        return _fetched_thread(site, uri, prepared.page)
-    thread = find_thread(site, uri)
+        if not prepared.looked and (thread is None
+                                    or not _fresh(thread.facts_checked_at, thread.facts_status)):
+            raise PageReadingDue()
+        return _fetched_thread(site, uri, prepared.page, thread)
     if mode == "publisher":
         if thread is None:
             raise ArticleNotFound("The publisher has not announced an article at this path.")
@@ -88,8 +102,7 @@ def thread_for_writing(site: Site, uri: str, prepared: Prepared, client: Client,
     return thread
 
 
-def _fetched_thread(site: Site, uri: str, page: PageFacts | None) -> Thread:
-    thread = find_thread(site, uri)
+def _fetched_thread(site: Site, uri: str, page: PageFacts | None, thread: Thread | None) -> Thread:
     if page is None:
         if thread is None:  # read as fresh a moment ago, and gone since
             raise ArticleNotFound()

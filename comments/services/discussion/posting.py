@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from comments.database.engine import write_transaction
 from comments.errors import (
     BadEditToken,
     EditWindowOver,
+    SiteNotFound,
 )
 from comments.extensions import db
-from comments.models import Comment, CommentStatus, Site, Thread
+from comments.models import Comment, CommentStatus, Reader, Site, Thread
 from comments.models.types import utcnow
 from comments.services import tokens
 from comments.services.articles import facts
@@ -49,9 +51,13 @@ def post_comment(new: NewComment, client: Client,
     same transaction so that a retry replays it exactly.
     """
     external = pipeline.run_prechecks(new, client)
-    prepared = facts.prepare(new.site, new.uri)  # any page reading, before the write lock
     try:
-        return _post(new, client, idem, present, external, prepared)
+        try:
+            # Most writes need no page reading: find out inside the one transaction.
+            return _post(new, client, idem, present, external, facts.UNLOOKED)
+        except facts.PageReadingDue:
+            prepared = facts.prepare(new.site, new.uri)  # the reading, before the write lock
+            return _post(new, client, idem, present, external, prepared)
     except IntegrityError:
         if idem is None:
             raise
@@ -70,12 +76,12 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
     with write_transaction() as session:
         if idem is not None and (stored := idempotency.replay(idem)) is not None:
             return stored
-        site, reader = authors.site_of_post(new)
-        thread = facts.thread_for_writing(site, new.uri, prepared, client, hint=new.title or "")
+        site, reader, known, parent = _places_of_post(new)
+        thread = facts.thread_for_writing(site, new.uri, prepared, client, hint=new.title or "",
+                                          known=known)
         # Facts only: the pipeline's first checks judge the address, the size and the parent.
         author = " ".join((new.author or "").split())
         email, email_problem = _read_email(new.email)
-        parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
         now = utcnow()
         comment = Comment(
             thread_id=thread.id,
@@ -126,6 +132,38 @@ def _post(new: NewComment, client: Client, idem: idempotency.IdempotentRequest |
         if idem is not None:
             idempotency.remember(idem, status, body)
         return status, body
+
+
+def _places(*more: Any) -> Any:
+    return (select(Site, Thread, *more)
+            .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.uri == bindparam("uri")))
+            .where(Site.key == bindparam("site")))
+
+
+# Built once, bound per post: composing these costs a post more than running them.
+_PLACES = _places()
+_PLACES_AND_PARENT = _places(Comment).outerjoin(Comment, Comment.id == bindparam("parent"))
+
+
+def _places_of_post(
+    new: NewComment,
+) -> tuple[Site, Reader | None, Thread | None, Comment | None]:
+    """The site (and a signed-in author), the thread if it exists, and the comment replied to.
+
+    Anonymous posts, nearly all of them, learn all three in one query.
+    """
+    if new.reader_token:
+        site, reader = authors.site_of_post(new)
+        parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
+        return site, reader, None, parent
+    if new.parent_id is None:
+        row = db.session.execute(_PLACES, {"site": new.site, "uri": new.uri}).first()
+    else:
+        row = db.session.execute(_PLACES_AND_PARENT, {"site": new.site, "uri": new.uri,
+                                                      "parent": new.parent_id}).first()
+    if row is None:
+        raise SiteNotFound()
+    return row[0], None, row[1], row[2] if new.parent_id is not None else None
 
 
 def edit_comment(comment_id: int, token: str | None, text: str, client: Client,

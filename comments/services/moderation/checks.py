@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from comments.errors import Banned
 from comments.extensions import db
@@ -86,25 +87,40 @@ def check_duplicates(sub: Submission, verdict: Verdict) -> None:
     minimum = sub.site.settings.duplicate_min_length
     if not minimum or len(comment.text.strip()) < minimum:
         return
-    same_author = [Comment.ip_hash == comment.ip_hash]
-    if comment.email_hash:
-        same_author.append(Comment.email_hash == comment.email_hash)
+    statement = _duplicate_statement(comment.ip_hash is not None, bool(comment.email_hash),
+                                     comment.id is not None)
+    found = db.session.execute(statement, {
+        "site_id": sub.site.id, "text": comment.text, "thread_id": sub.thread.id,
+        "ip_hash": comment.ip_hash, "email_hash": comment.email_hash,
+        "since": utcnow() - DUPLICATE_WINDOW, "comment_id": comment.id,
+    }).first()
+    if found:
+        verdict.hold("duplicate: the same text was posted before")
+
+
+@cache
+def _duplicate_statement(address_kept: bool, by_email: bool, editing: bool) -> Select[int]:
+    """The duplicate check's query, built once for each shape (composing it cost a post more
+    than running it)."""
+    same_author = [Comment.ip_hash == bindparam("ip_hash") if address_kept
+                   else Comment.ip_hash.is_(None)]
+    if by_email:
+        same_author.append(Comment.email_hash == bindparam("email_hash"))
     statement = (
         select(Comment.id)
         .join(Thread, Thread.id == Comment.thread_id)
         .where(
-            Thread.site_id == sub.site.id,
-            Comment.text == comment.text,
+            Thread.site_id == bindparam("site_id"),
+            Comment.text == bindparam("text"),
             Comment.status != CommentStatus.DELETED,
-            or_(Comment.thread_id == sub.thread.id,
-                (or_(*same_author)) & (Comment.created_at > utcnow() - DUPLICATE_WINDOW)),
+            or_(Comment.thread_id == bindparam("thread_id"),
+                (or_(*same_author)) & (Comment.created_at > bindparam("since"))),
         )
         .limit(1)
     )
-    if comment.id is not None:
-        statement = statement.where(Comment.id != comment.id)
-    if db.session.execute(statement).first():
-        verdict.hold("duplicate: the same text was posted before")
+    if editing:
+        statement = statement.where(Comment.id != bindparam("comment_id"))
+    return statement
 
 
 def check_held_words(sub: Submission, verdict: Verdict) -> None:

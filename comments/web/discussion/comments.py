@@ -38,8 +38,9 @@ from comments.web.discussion.present import (
 from comments.web.identity.headers import caller_of_request
 from comments.web.limits import config_limited, limited
 
-# An instance, not the class: webargs would build a new schema on every read otherwise.
+# Instances, not classes: webargs would build a new schema on every request otherwise.
 THREAD_QUERY = ThreadQuery()
+COMMENT_IN = CommentIn()
 
 bp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Threaded comments")
 
@@ -67,7 +68,7 @@ class Comments(MethodView):
                 memo.put(etag, answer)
         return public_json(answer, etag, head.allowed_origins)
 
-    @bp.arguments(CommentIn)
+    @bp.arguments(COMMENT_IN)
     @bp.response(201, CommentPosted)
     @bp.alt_response(202, schema=CommentPosted, description="Held for moderation.")
     @limited("post_limit")
