@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.http import parse_etags
 
-from comments.errors import SiteNotFound
+from comments.errors import BadParameters, SiteNotFound
 from comments.extensions import db
 from comments.fast_lane.caching import (
     AnswerMemo,
@@ -48,6 +48,7 @@ from comments.fast_lane.parameters import CountsParameters, ThreadParameters
 from comments.schemas.comments import CountsQuery, ThreadQuery
 from comments.services.discussion import reading
 from comments.web.compression import LaneCompression, encoded, with_vary
+from comments.web.discussion.thread_answer import thread_answer
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
@@ -103,19 +104,20 @@ class FastReads:
     def _thread(self, environ: dict[str, Any]) -> Answer | None:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
-        if not if_none_match and memo is None:
-            return None
         params = self.thread_parameters.read(environ.get("QUERY_STRING", ""))
         if params is None:
             return None
-        head = reading.thread_head(params["site"], params["uri"], self._get_engine())
-        keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
+        engine = self._get_engine()
+        head = reading.thread_head(params["site"], params["uri"], engine)
+        keep_thread_head(environ, head)  # if Flask answers, the view goes on from this row
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
             return self._compressed(environ, _answer(environ, etag, head.allowed_origins, None), None)
-        answer = memo.get(etag) if memo is not None else None
-        if answer is None:
-            return None
+        try:  # a memo hit, or a miss built here by the view's own builder
+            answer = thread_answer(memo, etag, head, params["sort"], int(params["limit"]),
+                                   params["after"] or None, engine)
+        except BadParameters:
+            return None  # a cursor that is not ours: Flask answers 400
         return self._compressed(environ, _answer(environ, etag, head.allowed_origins, answer), etag)
 
     def _counts(self, environ: dict[str, Any]) -> Answer | None:
