@@ -1,4 +1,4 @@
-"""Public reads answered before Flask when they need no more than one query.
+"""Public reads answered before Flask: revalidations and counts in one query, thread pages in two.
 
 A CDN in front of the embed revalidates every busy thread every few seconds (s-maxage=5),
 and a revalidation needs only the thread's current version: one indexed row. Through Flask,
@@ -8,18 +8,20 @@ them from caching.public_read_headers; a test still compares the two answers):
 
 - GET /api/v1/comments whose If-None-Match holds the current ETag: 304;
 - the same read when this process already encoded the page for the current ETag
-  (caching.AnswerMemo): 200 from the memo;
+  (caching.AnswerMemo): 200 from the memo; otherwise the page is built here by the view's own
+  builder (web/discussion/thread_answer.py: the page in one statement), and memoized;
 - GET /api/v1/counts: one query whatever the number of paths, 200 or 304.
 
 The query is read by fast_lane/parameters.py: decoded as werkzeug decodes it, and checked by
 the rules of ThreadQuery and CountsQuery, read off the schemas. A thread read's parameters are
-kept as written, with the schema's defaults; the ETag is made from those same strings, so a
-match proves them valid: Flask made that ETag for a request it had validated. Counts are
-answered in full, so their parameters are checked exactly as the schema checks them. Anything
-else (another path or method, a query that is not plain UTF-8, a repeated or unusual parameter,
-an unknown site, a miss, a database error) goes on to Flask, which then answers it the usual
-way (after a thread miss, from the row read here: fast_lane/handoff.py). Each answer is counted
-in the metrics and written to the access log like any other.
+kept as written, with the schema's defaults, and checked by every rule of ThreadQuery; the ETag
+is made from those same strings. A cursor is decoded where the page is read, and one that is not
+ours is Flask's to refuse. Counts are answered in full, so their parameters are checked exactly
+as the schema checks them. Anything else (another path or method, a query that is not plain
+UTF-8, a repeated or unusual parameter, a bad cursor, an unknown site, a database error) goes on
+to Flask, which then answers it the usual way (for a thread read, from the row read here:
+fast_lane/handoff.py). Each answer is counted in the metrics and written to the access log like
+any other.
 """
 
 from __future__ import annotations
