@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from comments.database.checkpoints import after_write
 from comments.extensions import db
 
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
@@ -78,6 +79,7 @@ def write_transaction() -> Iterator[Session]:
             yield session
     finally:
         _writing.reset(token)
+    after_write(db.engine)  # committed: the WAL is checkpointed after the answer, not in it
 
 
 def is_lock_timeout(error: BaseException) -> bool:

@@ -1,4 +1,4 @@
-"""Public reads answered before Flask when they need no more than one query.
+"""Public reads answered before Flask: revalidations and counts in one query, thread pages in two.
 
 A CDN in front of the embed revalidates every busy thread every few seconds (s-maxage=5),
 and a revalidation needs only the thread's current version: one indexed row. Through Flask,
@@ -8,18 +8,20 @@ them from caching.public_read_headers; a test still compares the two answers):
 
 - GET /api/v1/comments whose If-None-Match holds the current ETag: 304;
 - the same read when this process already encoded the page for the current ETag
-  (caching.AnswerMemo): 200 from the memo;
+  (caching.AnswerMemo): 200 from the memo; otherwise the page is built here by the view's own
+  builder (web/discussion/thread_answer.py: the page in one statement), and memoized;
 - GET /api/v1/counts: one query whatever the number of paths, 200 or 304.
 
 The query is read by fast_lane/parameters.py: decoded as werkzeug decodes it, and checked by
 the rules of ThreadQuery and CountsQuery, read off the schemas. A thread read's parameters are
-kept as written, with the schema's defaults; the ETag is made from those same strings, so a
-match proves them valid: Flask made that ETag for a request it had validated. Counts are
-answered in full, so their parameters are checked exactly as the schema checks them. Anything
-else (another path or method, a query that is not plain UTF-8, a repeated or unusual parameter,
-an unknown site, a miss, a database error) goes on to Flask, which then answers it the usual
-way (after a thread miss, from the row read here: fast_lane/handoff.py). Each answer is counted
-in the metrics and written to the access log like any other.
+kept as written, with the schema's defaults, and checked by every rule of ThreadQuery; the ETag
+is made from those same strings. A cursor is decoded where the page is read, and one that is not
+ours is Flask's to refuse. Counts are answered in full, so their parameters are checked exactly
+as the schema checks them. Anything else (another path or method, a query that is not plain
+UTF-8, a repeated or unusual parameter, a bad cursor, an unknown site, a database error) goes on
+to Flask, which then answers it the usual way (for a thread read, from the row read here:
+fast_lane/handoff.py). Each answer is counted in the metrics and written to the access log like
+any other.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.http import parse_etags
 
-from comments.errors import SiteNotFound
+from comments.errors import BadParameters, SiteNotFound
 from comments.extensions import db
 from comments.fast_lane.caching import (
     AnswerMemo,
@@ -48,6 +50,7 @@ from comments.fast_lane.parameters import CountsParameters, ThreadParameters
 from comments.schemas.comments import CountsQuery, ThreadQuery
 from comments.services.discussion import reading
 from comments.web.compression import LaneCompression, encoded
+from comments.web.discussion.thread_answer import thread_answer
 from comments.web.metrics import observe
 from comments.web.requestlog import log_access, request_id
 
@@ -104,19 +107,20 @@ class FastReads:
     def _thread(self, environ: dict[str, Any]) -> Answer | None:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         memo: AnswerMemo | None = self.app.extensions.get("comments.answer_memo")
-        if not if_none_match and memo is None:
-            return None
         params = self.thread_parameters.read(environ.get("QUERY_STRING", ""))
         if params is None:
             return None
-        head = reading.thread_head(params["site"], params["uri"], self._get_engine())
-        keep_thread_head(environ, head)  # on a miss the view goes on from it, no second query
+        engine = self._get_engine()
+        head = reading.thread_head(params["site"], params["uri"], engine)
+        keep_thread_head(environ, head)  # if Flask answers, the view goes on from this row
         etag = thread_etag(head, params["sort"], params["limit"], params["after"])
         if _revalidates(if_none_match, etag):
             return self._compressed(environ, self._answer(environ, etag, head.allowed_origins, None), None)
-        answer = memo.get(etag) if memo is not None else None
-        if answer is None:
-            return None
+        try:  # a memo hit, or a miss built here by the view's own builder
+            answer = thread_answer(memo, etag, head, params["sort"], int(params["limit"]),
+                                   params["after"] or None, engine)
+        except BadParameters:
+            return None  # a cursor that is not ours: Flask answers 400
         return self._compressed(environ, self._answer(environ, etag, head.allowed_origins, answer), etag)
 
     def _counts(self, environ: dict[str, Any]) -> Answer | None:

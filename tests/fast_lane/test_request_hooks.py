@@ -1,10 +1,10 @@
 """Every request hook the fast lane's answers skip, pinned by name with the reason it may.
 
-A 304, a memo hit or a counts answer from the lane (comments/fast_lane/middleware.py) never
-reaches Flask, so no hook runs for it. A hook added to the app, or to the blueprints of the
-lane's two routes, makes this test fail on purpose: adding one means checking the lane (does
-the lane's answer need what the hook does? then the lane must do it too, or leave such requests
-to Flask), and then writing the hook here with the reason.
+A 304, a thread page (memoized or built) or a counts answer from the lane
+(comments/fast_lane/middleware.py) never reaches Flask, so no hook runs for it. A hook added to
+the app, or to the blueprints of the lane's two routes, makes this test fail on purpose: adding
+one means checking the lane (does the lane's answer need what the hook does? then the lane must
+do it too, or leave such requests to Flask), and then writing the hook here with the reason.
 """
 
 from __future__ import annotations

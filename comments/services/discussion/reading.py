@@ -1,4 +1,4 @@
-"""Reading threads: a page of top-level comments with all their replies in three queries.
+"""Reading threads: a page of top-level comments with all their replies in one statement.
 
 The read path is the hot path of the whole service, so it runs Core statements built once per
 shape (not ORM entities) and works on plain rows: loading a hundred ORM objects cost more than
@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import (
@@ -26,13 +26,14 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal,
     null,
     or_,
     select,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
 from comments.database.sql import keyset_after
@@ -52,7 +53,7 @@ HIDDEN_UNLESS_REPLIED = (
 class Node:
     """A comment in a thread page with its visible replies."""
 
-    comment: Row[Any]  # the columns of PAGE_COLUMNS, read like a Comment
+    comment: Any  # a PageRow: the columns of PAGE_COLUMNS, read like a Comment
     replies: list[Node] = field(default_factory=list)
     reply_count: int = 0  # visible comments anywhere below this one
 
@@ -237,7 +238,9 @@ def _page_statement(sort: str, resuming: bool) -> Any:
         Comment.thread_id == bindparam("thread_id"),
         Comment.parent_id.is_(None),
         or_(Comment.status == CommentStatus.APPROVED,
-            and_(Comment.status.in_(HIDDEN_UNLESS_REPLIED), has_visible_reply)),
+            # A bound value each, not one expanding list: it runs on the driver's cursor.
+            and_(Comment.status.in_([literal(str(s)) for s in HIDDEN_UNLESS_REPLIED]),
+                 has_visible_reply)),
     )
     if sort == "featured":
         # Editors' picks: approved comments of any depth, each shown alone (replies not loaded).
@@ -254,41 +257,89 @@ def _page_statement(sort: str, resuming: bool) -> Any:
 
 
 @cache
-def _descendants_statement() -> Any:
-    return (select(*PAGE_COLUMNS)
-            .where(Comment.root_id.in_(bindparam("roots", expanding=True)))
-            .order_by(Comment.created_at, Comment.id))
+def _whole_page_statement(sort: str, resuming: bool) -> Any:
+    """A page in one statement: its top-level comments in order (up to `limit`, one more than
+    shown), then every reply below the first `shown` of them, oldest first.
+
+    Replies are found by root_id; one whose parent is gone (parent_id NULL) is left out, as no
+    page could place it. Rows come in PAGE_COLUMNS order, so the top-level ones are the
+    leading rows with no parent.
+    """
+    if sort == "featured":
+        return _page_statement(sort, resuming)  # editors' picks are shown without replies
+    ordering = [column.desc() if descending else column.asc()
+                for column, descending in _order(sort)]
+    page = _page_statement(sort, resuming).add_columns(
+        func.row_number().over(order_by=ordering).label("position")).cte("page")
+    keys = [column.key for column in _page_statement(sort, resuming).selected_columns]
+    shown = select(page.c.id).where(page.c.position <= bindparam("shown"))
+    rows = union_all(
+        select(*[page.c[key] for key in keys], literal(0).label("part"), page.c.position),
+        select(*PAGE_COLUMNS, literal(1), literal(0))
+        .where(Comment.root_id.in_(shown), Comment.parent_id.is_not(None)),
+    ).subquery("rows")
+    return (select(*[rows.c[key] for key in keys])
+            .order_by(rows.c.part, rows.c.position, rows.c.created_at, rows.c.id))
 
 
-def thread_page(thread: Thread, sort: str, limit: int, after: str | None) -> ThreadPage:
-    """Top-level comments of one page and every reply below them (two queries)."""
-    params: dict[str, Any] = {"thread_id": thread.id, "limit": limit + 1}
+class PageRow(NamedTuple):
+    """A comment of a page as read (PAGE_COLUMNS, in order), read like a Comment."""
+
+    id: int
+    parent_id: int | None
+    depth: int
+    author: str
+    website: str | None
+    avatar_seed: str
+    html: str
+    status: str
+    pinned: bool
+    likes: int
+    dislikes: int
+    score: int
+    created_at: datetime
+    edited_at: datetime | None
+    verified: bool
+    badges: str
+    featured: bool
+
+
+if PageRow._fields != tuple(str(column.key) for column in PAGE_COLUMNS):
+    raise TypeError("reading.PageRow must name the columns of PAGE_COLUMNS, in their order")
+
+
+def thread_page(thread_id: int, sort: str, limit: int, after: str | None,
+                engine: Engine | None = None) -> ThreadPage:
+    """Top-level comments of one page and every reply below them, in one statement on the
+    driver's cursor (one snapshot, no transaction round trips); BadParameters for a bad cursor.
+    """
+    params: dict[str, Any] = {"thread_id": thread_id, "limit": limit + 1, "shown": limit}
     if after:
         for index, value in enumerate(decode_cursor(after, sort)):
             params[f"after_{index}"] = value
-    connection = db.session.connection()
-    tops = list(connection.execute(_page_statement(sort, bool(after)), params))
+    rows = [PageRow._make(row) for row in driver_reads.fetch_all(
+        _whole_page_statement(sort, bool(after)), params, engine)]
+    if sort == "featured":
+        tops, replies = rows, []
+    else:
+        count = next((n for n, row in enumerate(rows) if row.parent_id is not None), len(rows))
+        tops, replies = rows[:count], rows[count:]
     more = len(tops) > limit
     tops = tops[:limit]
-    nodes = [Node(c) for c in tops] if sort == "featured" else _with_replies(tops)
+    nodes = [Node(c) for c in tops] if sort == "featured" else _with_replies(tops, replies)
     next_cursor = encode_cursor(tops[-1], sort) if more and tops else None
     return ThreadPage(nodes, next_cursor)
 
 
-def _with_replies(tops: list[Row[Any]]) -> list[Node]:
-    if not tops:
-        return []
-    descendants = db.session.connection().execute(
-        _descendants_statement(), {"roots": [c.id for c in tops]}
-    )
+def _with_replies(tops: list[Any], replies: list[Any]) -> list[Node]:
     nodes = {c.id: Node(c) for c in tops}
     ordered: list[Node] = []
-    for comment in descendants:
+    for comment in replies:
         node = Node(comment)
         nodes[comment.id] = node
         ordered.append(node)
     for node in ordered:
-        parent = nodes.get(node.comment.parent_id or 0)
+        parent = nodes.get(node.comment.parent_id)
         if parent is not None:
             parent.replies.append(node)
     roots = [nodes[c.id] for c in tops]

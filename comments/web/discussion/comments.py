@@ -8,9 +8,8 @@ from flask import Response, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from comments.fast_lane.caching import answer_memo, encode, public_json, thread_etag
+from comments.fast_lane.caching import answer_memo, public_json, thread_etag
 from comments.fast_lane.handoff import thread_head_of_request
-from comments.models import Site, Thread
 from comments.schemas.comments import (
     CommentEdit,
     CommentIn,
@@ -29,12 +28,8 @@ from comments.services.discussion import preview as previewing
 from comments.services.discussion.idempotency import IdempotentRequest
 from comments.services.discussion.new_comment import NewComment
 from comments.web.client import client_of_request
-from comments.web.discussion.present import (
-    mark_removal_grounds,
-    node_json,
-    thread_json,
-    written_json,
-)
+from comments.web.discussion.present import written_json
+from comments.web.discussion.thread_answer import thread_answer
 from comments.web.identity.headers import caller_of_request
 from comments.web.limits import config_limited, limited
 
@@ -60,12 +55,8 @@ class Comments(MethodView):
         etag = thread_etag(head, args["sort"], str(args["limit"]), args["after"] or "")
         if request.if_none_match.contains_weak(etag):
             return public_json(None, etag, head.allowed_origins)
-        memo = answer_memo()
-        answer = memo.get(etag) if memo is not None else None
-        if answer is None:
-            answer = encode(_thread_answer(head.site(), head.thread(), args))
-            if memo is not None:
-                memo.put(etag, answer)
+        answer = thread_answer(answer_memo(), etag, head, args["sort"], args["limit"],
+                               args["after"])
         return public_json(answer, etag, head.allowed_origins)
 
     @bp.arguments(COMMENT_IN)
@@ -85,17 +76,6 @@ class Comments(MethodView):
         response = jsonify(body)
         response.status_code = status
         return response
-
-
-def _thread_answer(site: Site, thread: Thread | None, args: dict[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {"thread": thread_json(site, args["uri"], thread),
-                            "comments": [], "next": None}
-    if thread is not None:
-        page = reading.thread_page(thread, args["sort"], args["limit"], args["after"])
-        body["comments"] = [node_json(node) for node in page.nodes]
-        mark_removal_grounds(body["comments"])
-        body["next"] = page.next_cursor
-    return body
 
 
 @bp.route("/comments/<int(max=2147483647):comment_id>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from comments.models import CommentStatus, Site, Thread
 from comments.services.discussion.posting import Written, edit_deadline
 from comments.services.discussion.reading import Node
@@ -117,8 +119,10 @@ def _row_json(row: Any, replies: list[dict[str, Any]], reply_count: int) -> dict
     }
 
 
-def mark_removal_grounds(comments: list[dict[str, Any]]) -> None:
-    """Add `removal_ground` ("illegal" or "terms") to placeholders a decision removed (DSA Art. 17)."""
+def mark_removal_grounds(comments: list[dict[str, Any]], engine: Engine | None = None) -> None:
+    """Add `removal_ground` ("illegal" or "terms") to placeholders a decision removed (DSA Art. 17).
+
+    On the app's engine unless given one."""
     from comments.services.notices.placeholders import removal_grounds
 
     placeholders: list[dict[str, Any]] = []
@@ -130,7 +134,7 @@ def mark_removal_grounds(comments: list[dict[str, Any]]) -> None:
         stack.extend(body["replies"])
     if not placeholders:
         return
-    grounds = removal_grounds([body["id"] for body in placeholders])
+    grounds = removal_grounds([body["id"] for body in placeholders], engine)
     for body in placeholders:
         if body["id"] in grounds:
             body["removal_ground"] = grounds[body["id"]]

@@ -151,7 +151,7 @@ def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
     items: list[Any] = []
     next_cursor = None
     if thread is not None:
-        page = reading.thread_page(thread, args["sort"], args["limit"], None)
+        page = reading.thread_page(thread.id, args["sort"], args["limit"], None)
         items = arrange(page.nodes, max_depth)
         next_cursor = page.next_cursor
     # Placeholders of comments a decision removed say on what ground (DSA Art. 17).
