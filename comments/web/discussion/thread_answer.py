@@ -28,6 +28,8 @@ def thread_answer(memo: AnswerMemo | None, etag: str, head: reading.ThreadHead, 
 
 def _body(head: reading.ThreadHead, sort: str, limit: int, after: str | None,
           engine: Engine | None) -> dict[str, Any]:
+    if after:
+        reading.decode_cursor(after, sort)  # BadParameters even where no thread is yet
     body: dict[str, Any] = {"thread": thread_json(head.site(), head.uri, head.thread()),
                             "comments": [], "next": None}
     if head.thread_id is not None:
