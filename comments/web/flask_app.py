@@ -1,0 +1,33 @@
+"""The Flask class the service runs: Flask's own, deciding once per function whether it is async."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import FunctionType
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from flask import Flask
+
+
+class App(Flask):
+    """Flask, remembering how to call each plain function it runs as a hook or a view.
+
+    Flask asks `inspect.iscoroutinefunction` of every hook and view on every request (some
+    twenty a post, nine Python calls each); a function's answer never changes. Weak keys: a
+    function made per request is forgotten with it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synced: WeakKeyDictionary[Callable[..., Any], Callable[..., Any]] = (
+            WeakKeyDictionary())
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask's answer, looked up for plain functions after their first call."""
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        synced = self._synced.get(func)
+        if synced is None:
+            synced = self._synced[func] = super().ensure_sync(func)
+        return synced
