@@ -20,14 +20,15 @@ class App(Flask):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._synced: WeakKeyDictionary[Callable[..., Any], Callable[..., Any]] = (
-            WeakKeyDictionary())
+        # Whether Flask runs the function as it is; a bool, so the key stays weakly held.
+        self._plain: WeakKeyDictionary[Callable[..., Any], bool] = WeakKeyDictionary()
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Flask's answer, looked up for plain functions after their first call."""
-        if type(func) is not FunctionType:
-            return super().ensure_sync(func)
-        synced = self._synced.get(func)
-        if synced is None:
-            synced = self._synced[func] = super().ensure_sync(func)
-        return synced
+        """Flask's answer, remembered for plain functions that Flask runs as they are."""
+        if type(func) is FunctionType:
+            plain = self._plain.get(func)
+            if plain is None:
+                plain = self._plain[func] = super().ensure_sync(func) is func
+            if plain:
+                return func
+        return super().ensure_sync(func)
