@@ -118,6 +118,8 @@ class NetworkSet:
         return result
 
     def __contains__(self, address: str) -> bool:
+        if not any(self.starts.values()):
+            return False  # no range is banned (nearly every site): nothing to parse
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
