@@ -17,8 +17,10 @@ def package_resource(name: str) -> Path:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, then one blueprint per feature."""
+    from comments.web.flask_app import App
+
     instance = os.environ.get("COMMENTS_INSTANCE_PATH") or str(Path.cwd() / "instance")
-    app = Flask(__name__, instance_path=os.path.abspath(instance), instance_relative_config=True)
+    app = App(__name__, instance_path=os.path.abspath(instance), instance_relative_config=True)
 
     from comments import config
     from comments.database import engine as database

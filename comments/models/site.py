@@ -62,12 +62,15 @@ class SiteSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SiteSettings:
         """Build settings from stored JSON, ignoring keys this version does not know."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+        return cls(**{k: v for k, v in (data or {}).items() if k in _KNOWN_SETTINGS})
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready data."""
         return asdict(self)
+
+
+# The names from_dict keeps (a site's settings are read several times a post).
+_KNOWN_SETTINGS = frozenset(f.name for f in fields(SiteSettings))
 
 
 class Site(Base):

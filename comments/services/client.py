@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 
@@ -35,6 +36,7 @@ def operator_network(address: str | None) -> str:
     return _network(address, v4, v6)
 
 
+@lru_cache(maxsize=4096)  # a pure function of its arguments; a post asks it several times
 def _network(address: str | None, v4_prefix: int, v6_prefix: int) -> str:
     try:
         ip = ipaddress.ip_address((address or "").split("%", 1)[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+from functools import lru_cache
 
 from flask import current_app
 
@@ -13,8 +14,12 @@ from comments.services.client import network_key
 
 def keyed_hash(purpose: str, value: str) -> str:
     """An HMAC of `value` under the install's secret, separate per purpose; not reversible."""
-    key = hashlib.sha256(("comments-hash:" + purpose).encode() + _secret()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_purpose_key(purpose, _secret()), value.encode(), "sha256").hex()
+
+
+@lru_cache(maxsize=64)  # a few purposes per install's secret
+def _purpose_key(purpose: str, secret: bytes) -> bytes:
+    return hashlib.sha256(("comments-hash:" + purpose).encode() + secret).digest()
 
 
 def address_hash(address: str | None) -> str:

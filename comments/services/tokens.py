@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -33,9 +34,14 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
     config = current_app.config
-    keys = [*reversed(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+    keys = (*reversed(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"])
+    return _serializer_for(purpose, keys)
+
+
+@lru_cache(maxsize=64)  # a serializer keeps no state between tokens; a post signs one
+def _serializer_for(purpose: str, keys: tuple[Any, ...]) -> URLSafeTimedSerializer:
     # itsdangerous signs with the last key and accepts any of them.
-    return URLSafeTimedSerializer(keys, salt=f"comments.{purpose}")
+    return URLSafeTimedSerializer(list(keys), salt=f"comments.{purpose}")
 
 
 def sign(purpose: str, payload: Any) -> str:

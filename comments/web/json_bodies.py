@@ -23,12 +23,13 @@ def init_app(app: Flask) -> None:
 
 
 def _check_json_body() -> Response | None:
-    if request.method not in WRITE_METHODS or not request.is_json:
+    asked = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+    if asked.method not in WRITE_METHODS or not asked.is_json:
         return None
-    if request.content_length is not None and request.content_length > (
-            request.max_content_length or 0) > 0:
+    length = asked.content_length
+    if length is not None and length > (asked.max_content_length or 0) > 0:
         return None  # werkzeug answers 413 when the body is read
-    raw = request.get_data(cache=True)
+    raw = asked.get_data(cache=True)
     if not raw:
         return None
     try:

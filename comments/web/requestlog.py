@@ -63,8 +63,9 @@ def _answer_with_id(response: Response) -> Response:
     if rid is None:
         return response
     response.headers["X-Request-ID"] = rid
-    log_access(rid, request.method, request.path, response.status_code, g.request_started,
-               response.calculate_content_length(), request.user_agent.string)
+    if access_log.isEnabledFor(logging.INFO):  # the line's facts only when it is written
+        log_access(rid, request.method, request.path, response.status_code, g.request_started,
+                   response.calculate_content_length(), request.user_agent.string)
     return response
 
 

@@ -6,7 +6,7 @@ from comments.extensions import db
 from comments.models import Comment, CommentStatus, Site, Thread
 from comments.models.types import utcnow
 from comments.services import audit
-from comments.services.discussion.threads import bump
+from comments.services.discussion.threads import bump, plus
 from comments.signals import comment_status_changed
 
 #: Statuses no reader ever sees a trace of (a deleted comment may stay as a placeholder).
@@ -48,6 +48,6 @@ def change_status(comment: Comment, thread: Thread, site: Site, new_status: str,
 def shift_counts(thread: Thread, status: str, delta: int) -> None:
     """Add `delta` to the counter that tracks comments in `status`, if there is one."""
     if status == CommentStatus.APPROVED:
-        thread.count = Thread.count + delta
+        thread.count = plus("count", delta)
     elif status == CommentStatus.PENDING:
-        thread.pending_count = Thread.pending_count + delta
+        thread.pending_count = plus("pending_count", delta)

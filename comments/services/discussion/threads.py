@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -95,4 +96,11 @@ def closed_now(closed: bool, created_at: datetime, close_after_days: int | None)
 
 def bump(thread: Thread) -> None:
     """Mark a visible change so that ETags and caches see a new version."""
-    thread.version = Thread.version + 1
+    thread.version = plus("version", 1)
+
+
+@cache
+def plus(column: str, delta: int) -> Any:
+    """`threads.<column> + delta`, for an UPDATE that adds in the database; built once per
+    column and delta (an expression is immutable; composing it cost a post more than its use)."""
+    return getattr(Thread, column) + delta

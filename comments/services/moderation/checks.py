@@ -101,25 +101,26 @@ def check_duplicates(sub: Submission, verdict: Verdict) -> None:
 @cache
 def _duplicate_statement(address_kept: bool, by_email: bool, editing: bool) -> Select[int]:
     """The duplicate check's query, built once for each shape (composing it cost a post more
-    than running it)."""
-    same_author = [Comment.ip_hash == bindparam("ip_hash") if address_kept
-                   else Comment.ip_hash.is_(None)]
+    than running it); of the tables' columns, so it runs without the ORM's execution steps."""
+    comments, threads = Comment.__table__.c, Thread.__table__.c
+    same_author = [comments.ip_hash == bindparam("ip_hash") if address_kept
+                   else comments.ip_hash.is_(None)]
     if by_email:
-        same_author.append(Comment.email_hash == bindparam("email_hash"))
+        same_author.append(comments.email_hash == bindparam("email_hash"))
     statement = (
-        select(Comment.id)
-        .join(Thread, Thread.id == Comment.thread_id)
+        select(comments.id)
+        .join(Thread.__table__, threads.id == comments.thread_id)
         .where(
-            Thread.site_id == bindparam("site_id"),
-            Comment.text == bindparam("text"),
-            Comment.status != CommentStatus.DELETED,
-            or_(Comment.thread_id == bindparam("thread_id"),
-                (or_(*same_author)) & (Comment.created_at > bindparam("since"))),
+            threads.site_id == bindparam("site_id"),
+            comments.text == bindparam("text"),
+            comments.status != CommentStatus.DELETED,
+            or_(comments.thread_id == bindparam("thread_id"),
+                (or_(*same_author)) & (comments.created_at > bindparam("since"))),
         )
         .limit(1)
     )
     if editing:
-        statement = statement.where(Comment.id != bindparam("comment_id"))
+        statement = statement.where(comments.id != bindparam("comment_id"))
     return statement
 
 
