@@ -6,38 +6,14 @@ import logging
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.fast_lane.conftest import lane_answer
 
 URI = "/2019/02/08/summit/"
 READ = f"/api/v1/comments?uri={URI}"
 ALLOWED = "https://www.news.example"
-
-
-@pytest.fixture
-def flask_only(app: Flask, config: dict[str, Any], database_url: str) -> FlaskClient:
-    """A second app on the same database with the fast lane turned off."""
-    from comments import create_app
-
-    plain = create_app({**config, "DATABASE_URL": database_url, "FAST_READS": False})
-    return plain.test_client()
-
-
-@pytest.fixture
-def flask_calls(app: Flask) -> list[str]:
-    """The paths of requests that reached Flask's request handling."""
-    from flask import request
-
-    seen: list[str] = []
-    app.before_request(lambda: seen.append(request.full_path) and None)
-    return seen
-
-
-def _answer(response: Any) -> tuple[int, bytes, dict[str, str]]:
-    headers = {name: value for name, value in response.headers.items() if name != "X-Request-ID"}
-    return response.status_code, response.data, headers
 
 
 def _seed(post: Any) -> None:
@@ -72,12 +48,12 @@ def test_the_fast_lane_answers_exactly_like_flask(client, flask_only, post, flas
     fast_304 = client.get(path, headers={**headers, "If-None-Match": etag}, **where)
     assert flask_calls == [], "the memo hit and the 304 should not reach Flask"
 
-    assert _answer(fast_read) == _answer(flask_only.get(path, headers=headers, **where))
-    assert _answer(fast_304) == _answer(
+    assert lane_answer(fast_read) == lane_answer(flask_only.get(path, headers=headers, **where))
+    assert lane_answer(fast_304) == lane_answer(
         flask_only.get(path, headers={**headers, "If-None-Match": etag}, **where))
     assert ("Strict-Transport-Security" in fast_304.headers) == bool(base_url)
     assert fast_304.status_code == 304 and fast_304.data == b""
-    assert _answer(first) == _answer(fast_read)
+    assert lane_answer(first) == lane_answer(fast_read)
 
 
 def test_a_revalidation_costs_one_query_and_never_reaches_flask(client, post, count_queries,
@@ -189,8 +165,8 @@ def test_counts_are_answered_in_the_lane_exactly_like_flask(client, flask_only, 
     fast_304 = client.get(COUNTS, headers={**headers, "If-None-Match": etag})
     assert fast_304.status_code == 304
     assert flask_calls == []
-    assert _answer(fast) == _answer(flask_only.get(COUNTS, headers=headers))
-    assert _answer(fast_304) == _answer(
+    assert lane_answer(fast) == lane_answer(flask_only.get(COUNTS, headers=headers))
+    assert lane_answer(fast_304) == lane_answer(
         flask_only.get(COUNTS, headers={**headers, "If-None-Match": etag}))
 
 
@@ -251,7 +227,7 @@ def test_escapes_of_bytes_that_are_not_utf8_are_left_to_flask(client, flask_only
     assert len(flask_calls) == 2
     # Werkzeug keeps such escapes as written: a path like any other, answered as usual.
     assert (first.status_code, revalidated.status_code) == (200, 304)
-    assert _answer(again) == _answer(first) == _answer(flask_only.get(path))
+    assert lane_answer(again) == lane_answer(first) == lane_answer(flask_only.get(path))
 
 
 @settings(max_examples=1000, deadline=None)

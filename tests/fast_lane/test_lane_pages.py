@@ -11,34 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.fast_lane.conftest import lane_answer
 from tests.support.app import sql
 
 URI = "/2019/02/08/summit/"
 ALLOWED = "https://www.news.example"
-
-
-@pytest.fixture
-def flask_only(app: Flask, config: dict[str, Any], database_url: str) -> FlaskClient:
-    """A second app on the same database with the fast lane turned off."""
-    from comments import create_app
-
-    plain = create_app({**config, "DATABASE_URL": database_url, "FAST_READS": False})
-    return plain.test_client()
-
-
-@pytest.fixture
-def flask_calls(app: Flask) -> list[str]:
-    """The paths of requests that reached Flask's request handling."""
-    from flask import request
-
-    seen: list[str] = []
-    app.before_request(lambda: seen.append(request.full_path) and None)
-    return seen
-
-
-def _answer(response: Any) -> tuple[int, bytes, dict[str, str]]:
-    headers = {name: value for name, value in response.headers.items() if name != "X-Request-ID"}
-    return response.status_code, response.data, headers
 
 
 def _decide(app: Flask, comment_id: int, outcome: str, ground: str | None) -> None:
@@ -119,8 +96,8 @@ def test_a_miss_is_built_in_the_lane_exactly_as_flask_builds_it(app, client, fla
             lane = client.get(path, headers=headers)
             assert flask_calls == [], "a miss should be built in the lane"
             assert lane.status_code == 200
-            assert _answer(lane) == _answer(flask_only.get(path, headers=headers)), (path, headers)
-            assert _answer(client.get(path, headers=headers)) == _answer(lane)  # now a memo hit
+            assert lane_answer(lane) == lane_answer(flask_only.get(path, headers=headers)), (path, headers)
+            assert lane_answer(client.get(path, headers=headers)) == lane_answer(lane)  # now a memo hit
 
 
 def test_the_lane_builds_placeholders_with_their_grounds(app, client, post):
@@ -144,7 +121,7 @@ def test_closed_and_unknown_threads_are_built_in_the_lane_like_flask(app, client
     lane = client.get(path)
     assert flask_calls == []
     assert lane.json["thread"]["closed"] is closed
-    assert _answer(lane) == _answer(flask_only.get(path))
+    assert lane_answer(lane) == lane_answer(flask_only.get(path))
 
 
 def test_a_held_comment_alone_reads_as_no_thread_in_the_lane_too(app, client, flask_only, post,
@@ -158,7 +135,7 @@ def test_a_held_comment_alone_reads_as_no_thread_in_the_lane_too(app, client, fl
     lane = client.get(path)
     assert flask_calls == []
     assert lane.json["comments"] == [] and lane.json["thread"]["count"] == 0
-    assert _answer(lane) == _answer(flask_only.get(path))
+    assert lane_answer(lane) == lane_answer(flask_only.get(path))
 
 
 def test_a_lane_miss_is_two_queries_and_fills_the_memo(app, client, post, count_queries):
