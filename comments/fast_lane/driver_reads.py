@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import CompoundSelect, Select
@@ -103,6 +104,12 @@ def fetch_all(statement: Statement, params: dict[str, Any],
             cells[index] = process(cells[index])
         out.append(tuple(cells))
     return out
+
+
+def bound_list(values: list[Any], dialect: str) -> Any:
+    """A list bound as one parameter, as the driver reads take one (no expanding IN): an array on
+    PostgreSQL (`= ANY(:name)`), JSON text on SQLite (`json_each(:name)`)."""
+    return values if dialect == "postgresql" else orjson.dumps(values).decode()
 
 
 def fetch_one(statement: Statement, params: dict[str, Any],

@@ -398,9 +398,8 @@ def counts(site_key: str, uris: list[str],
     (0 where none), in one query; SiteNotFound for an unknown site."""
     engine = engine if engine is not None else db.engine
     dialect = engine.dialect.name
-    bound: Any = uris if dialect == "postgresql" else orjson.dumps(uris).decode()
-    rows = driver_reads.fetch_all(_counts_statement(dialect), {"site": site_key, "uris": bound},
-                                  engine)
+    rows = driver_reads.fetch_all(_counts_statement(dialect), {
+        "site": site_key, "uris": driver_reads.bound_list(uris, dialect)}, engine)
     origins = [row[0] for row in rows if row[1] is None]
     if not origins:
         raise SiteNotFound()

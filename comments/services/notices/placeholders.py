@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-import orjson
 from sqlalchemy import Integer, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
@@ -53,9 +52,9 @@ def removal_grounds(comment_ids: list[int], engine: Engine | None = None) -> dic
         return {}
     engine = engine if engine is not None else db.engine
     dialect = engine.dialect.name
-    bound: Any = comment_ids if dialect == "postgresql" else orjson.dumps(comment_ids).decode()
     grounds: dict[int, str] = {}
-    rows = driver_reads.fetch_all(_grounds_statement(dialect), {"ids": bound}, engine)
+    rows = driver_reads.fetch_all(_grounds_statement(dialect),
+                                  {"ids": driver_reads.bound_list(comment_ids, dialect)}, engine)
     for comment_id, ground, outcome in rows:
         if comment_id is None:
             continue
