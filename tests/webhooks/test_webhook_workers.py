@@ -57,8 +57,13 @@ def test_outage_then_recovery_with_a_worker_killed_mid_batch_loses_nothing(
     assert len(set(webhook_receiver.ids())) < 30
     second = start_deliverer(database_url, tmp_path, WEBHOOKS_BATCH_SIZE="8",
                              MAIL_LEASE_SECONDS="6")
+    delivered = "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'"
     try:
-        wait_for(lambda: set(webhook_receiver.ids()) >= queued, timeout=60)
+        # Every event reached the receiver (the killed worker may have sent one it never
+        # recorded), and every delivery is recorded: the second worker takes over the killed
+        # one's claims once their lease runs out.
+        wait_for(lambda: set(webhook_receiver.ids()) >= queued
+                 and sql(app, delivered) == [(30,)], timeout=60)
     finally:
         second.send_signal(signal.SIGTERM)
         output, _ = second.communicate(timeout=20)
