@@ -360,6 +360,8 @@ def _prune(root: Node) -> None:
         order.append(node)
         stack.extend(node.replies)
     for node in reversed(order):  # children before their parents
+        if not node.replies:
+            continue  # a leaf: nothing to drop, nothing visible below (reply_count stays 0)
         kept = [reply for reply in node.replies if reply.visible or reply.reply_count]
         node.replies = kept
         node.reply_count = sum(reply.reply_count + (1 if reply.visible else 0) for reply in kept)
