@@ -36,6 +36,8 @@ def query_pairs(query: str) -> list[tuple[str, str]] | None:
             # one pass, not a hundred. "/" splits nothing and makes no escape with what is
             # around it, so this decodes exactly what decoding each name and value would.
             text = text.replace("%2F", "/").replace("%2f", "/")
+        if "+" not in text and "%" not in text:  # nothing to decode: (name, value) as written
+            return [part.partition("=")[::2] for part in text.split("&") if part]
         pairs = []
         for part in text.split("&"):
             if not part:
