@@ -67,10 +67,14 @@ def _observe(response: Response) -> Response:
 
 
 def observe(endpoint: str, method: str, status: int, started: float) -> None:
-    """Count one answered request and its time under its route (never its raw path)."""
-    latency, requests = _series(endpoint, method, status)
+    """Count one answered request and its time under its route (never its raw path) and its
+    method (one a client invents counts as OTHER: labels stay bounded)."""
+    latency, requests = _series(endpoint, method if method in METHODS else "OTHER", status)
     latency.observe(time.perf_counter() - started)
     requests.inc()
+
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @lru_cache(maxsize=1024)

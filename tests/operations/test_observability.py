@@ -115,3 +115,12 @@ class TestJsonLogs:
         assert access[0]["request_id"] == "trace-77"
         assert access[0]["http"]["status"] == 200
         assert access[0]["http"]["path"] == "/api/v1/comments"
+
+
+def test_invented_methods_add_no_metric_series(client):
+    """A stranger picks the method: it must not mint a Prometheus series per request."""
+    for number in range(30):
+        client.open("/api/v1/comments", method=f"BREW{number}")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "BREW" not in text
+    assert 'method="OTHER"' in text
