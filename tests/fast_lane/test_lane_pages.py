@@ -227,3 +227,17 @@ def test_a_page_is_the_tree_the_rules_describe(app, client, post, sort):
         body.pop("removal_ground", None)
         stack.extend(body["replies"])
     assert answer["comments"] == _expected(app, sort)
+
+
+def test_invented_paths_leave_the_memo_to_real_threads(app, client, post):
+    """A stranger picks the path: answers for articles nobody commented on are cheap to build
+    and are not kept, so invented paths cannot push real threads' pages out of the memo."""
+    post(uri=URI, text="A kept page")
+    real = client.get(f"/api/v1/comments?uri={URI}")
+    assert real.status_code == 200
+    memo = app.extensions["comments.answer_memo"]
+    kept = len(memo)
+    for number in range(50):
+        invented = client.get(f"/api/v1/comments?uri=/invented-{number}/")
+        assert invented.status_code == 200 and invented.json["comments"] == []
+    assert len(memo) == kept

@@ -21,7 +21,9 @@ def thread_answer(memo: AnswerMemo | None, etag: str, head: reading.ThreadHead, 
     answer: bytes | None = memo.get(etag) if memo is not None else None
     if answer is None:
         answer = encode(_body(head, sort, limit, after, engine))
-        if memo is not None:
+        if memo is not None and head.thread_id is not None:
+            # An article nobody commented on costs no query to answer: not kept, so paths a
+            # stranger invents cannot push real threads' pages out of the memo.
             memo.put(etag, answer)
     return answer
 

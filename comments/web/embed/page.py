@@ -162,7 +162,7 @@ def _listing(head: reading.ThreadHead, thread: Thread | None, max_depth: int,
         "embed/_list.html", comments=[view(item, article_url) for item in items],
         t=t, w=w, view=view, article_url=article_url,
     ))
-    if memo is not None:
+    if memo is not None and thread is not None:  # no thread: nothing read, nothing to keep
         memo.put(key, (listing, next_cursor, bool(items)), len(listing))
     return listing, next_cursor, bool(items)
 
