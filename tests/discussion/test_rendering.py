@@ -89,3 +89,19 @@ def test_images_become_links_so_a_comment_loads_nothing():
 ])
 def test_markdown_basics(text, expected):
     assert render(text) == expected
+
+
+# Found by fuzz/render_target.py: markdown-it-py's link label parser stopped on a bare address
+# inside a label ("inline rule didn't increment state.pos"), and the post was a 500.
+STOPS_THE_LINK_PARSER = "kkkkkkkk[http://s://"  # the fuzzer's find, reduced
+
+
+def test_a_text_that_stops_the_link_parser_still_renders_as_text():
+    html = render(STOPS_THE_LINK_PARSER)
+    assert html == "<p>kkkkkkkk[http://s://</p>"
+    assert sanitize(html) == html
+
+
+def test_a_text_that_stops_the_link_parser_posts_like_any_other(post):
+    response = post(text=STOPS_THE_LINK_PARSER)
+    assert response.status_code == 201, response.json

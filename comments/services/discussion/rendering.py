@@ -31,9 +31,9 @@ def _image_as_link(
 
 
 @cache
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
-    md.enable(["linkify", "strikethrough"])
+def _markdown(linkify: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": linkify, "breaks": True})
+    md.enable(["linkify", "strikethrough"] if linkify else ["strikethrough"])
     # Headings make no sense in a reader's comment; "# 1" stays text.
     md.disable(["heading", "lheading"])
     md.add_render_rule("image", _image_as_link)
@@ -62,7 +62,13 @@ def _cleaner() -> nh3.Cleaner:
 
 def render(text: str) -> str:
     """The sanitized HTML a comment with this Markdown `text` shows."""
-    return sanitize(_markdown().render(text))
+    try:
+        return sanitize(_markdown().render(text))
+    except RuntimeError:
+        # markdown-it-py's link parser can stop on a bare web address inside a link label
+        # ("inline rule didn't increment state.pos", found by fuzz/render_target.py): such a
+        # text is rendered without turning bare addresses into links, never a 500.
+        return sanitize(_markdown(linkify=False).render(text))
 
 
 def sanitize(html: str) -> str:
